@@ -1,0 +1,1 @@
+"""The ``heatmap`` command-line interface: thin click commands over the library."""
