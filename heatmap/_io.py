@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ._errors import OutputExistsError
 
-__all__ = ["atomic_path", "staged_dir", "check_writable"]
+__all__ = ["atomic_path", "check_writable", "staged_dir"]
 
 
 def check_writable(path: str | os.PathLike[str], *, overwrite: bool) -> Path:
@@ -84,7 +84,7 @@ def atomic_path(path: str | os.PathLike[str], *, overwrite: bool = False) -> Ite
                 shutil.rmtree(target) if target.is_dir() else target.unlink()
             tmp.rename(target)
         else:
-            os.replace(tmp, target)
+            tmp.replace(target)
     except BaseException:
         if tmp.is_dir():
             shutil.rmtree(tmp, ignore_errors=True)

@@ -19,7 +19,7 @@ from ._errors import ConfigError
 
 T = TypeVar("T")
 
-__all__ = ["params_from_mapping", "params_to_toml", "param_doc"]
+__all__ = ["param_doc", "params_from_mapping", "params_to_toml"]
 
 
 def _type_name(tp: Any) -> str:
@@ -45,7 +45,7 @@ def _type_name(tp: Any) -> str:
     return getattr(tp, "__name__", str(tp))
 
 
-def _coerce(value: Any, tp: Any, key: str) -> Any:  # noqa: C901, PLR0911, PLR0912
+def _coerce(value: Any, tp: Any, key: str) -> Any:
     """Return ``value`` converted to type ``tp`` or raise ConfigError naming ``key``."""
     origin = get_origin(tp)
     if tp is Any:
@@ -85,12 +85,15 @@ def _coerce(value: Any, tp: Any, key: str) -> Any:  # noqa: C901, PLR0911, PLR09
     elif origin is tuple:
         if isinstance(value, list | tuple):
             args = get_args(tp)
-            if len(args) == 2 and args[1] is Ellipsis:  # noqa: PLR2004
+            if len(args) == 2 and args[1] is Ellipsis:
                 return tuple(_coerce(v, args[0], f"{key}[{i}]") for i, v in enumerate(value))
             if len(args) != len(value):
                 msg = f"scenario key {key!r}: expected {len(args)} values, got {len(value)}"
                 raise ConfigError(msg)
-            return tuple(_coerce(v, a, f"{key}[{i}]") for i, (v, a) in enumerate(zip(value, args)))
+            return tuple(
+                _coerce(v, a, f"{key}[{i}]")
+                for i, (v, a) in enumerate(zip(value, args, strict=True))
+            )
     elif origin in (dict, Mapping) or origin is typing.Mapping:
         if isinstance(value, Mapping):
             kt, vt = get_args(tp) or (str, Any)
