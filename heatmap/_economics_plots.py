@@ -1,0 +1,94 @@
+"""Tornado and cashflow figures for :mod:`heatmap.economics` (matplotlib, Agg backend)."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ._io import atomic_path
+
+if TYPE_CHECKING:
+    from .economics import EconomicsResult
+
+__all__ = ["plot_cashflow", "plot_tornado"]
+
+
+def _pyplot():  # type: ignore[no-untyped-def]
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_tornado(
+    table: pd.DataFrame, path: str | os.PathLike[str], *, overwrite: bool = False
+) -> None:
+    """Tornado chart of the NPV change per sensitivity case (from :func:`sensitivity_table`).
+
+    Parameters
+    ----------
+    table
+        Output of :func:`heatmap.economics.sensitivity_table`.
+    path
+        PNG file to write (atomically).
+    overwrite
+        Replace an existing file.
+    """
+    plt = _pyplot()
+    rows = table.iloc[1:].copy()
+    rows["label"] = rows["parameter"] + " (" + rows["case"].astype(str) + ")"
+    rows = rows.reindex(rows["delta_npv_gbp"].abs().sort_values().index)
+    fig, ax = plt.subplots(figsize=(8, 0.3 * len(rows) + 1.5))
+    colors = np.where(rows["delta_npv_gbp"] >= 0, "#2a9d8f", "#e76f51")
+    ax.barh(rows["label"], rows["delta_npv_gbp"] / 1e6, color=colors)
+    ax.axvline(0, color="black", lw=0.8)
+    base = table["npv_gbp"].iloc[0] / 1e6
+    ax.set_xlabel(f"change in NPV, GBP million (base {base:,.2f})")
+    ax.set_title("Sensitivity (one at a time)")
+    fig.tight_layout()
+    with atomic_path(path, overwrite=overwrite) as tmp:
+        fig.savefig(tmp, format="png", dpi=120)
+    plt.close(fig)
+
+
+def plot_cashflow(
+    result: EconomicsResult, path: str | os.PathLike[str], *, overwrite: bool = False
+) -> None:
+    """Yearly net cashflow bars and cumulative line (study Figure 51 style).
+
+    Parameters
+    ----------
+    result
+        Output of :func:`heatmap.economics.evaluate`.
+    path
+        PNG file to write (atomically).
+    overwrite
+        Replace an existing file.
+    """
+    plt = _pyplot()
+    cf = result.cashflow
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    ax.bar(
+        cf["year"],
+        -(cf["capex_gbp"] + cf["replacement_gbp"] - cf["grant_gbp"]) / 1e6,
+        color="#e76f51",
+        label="capital (net of grant)",
+    )
+    opex = cf["electricity_cost_gbp"] + cf["gas_cost_gbp"] + cf["om_gbp"]
+    revenue = cf["revenue_fixed_gbp"] + cf["revenue_variable_gbp"] + cf["connection_charges_gbp"]
+    ax.bar(cf["year"], revenue / 1e6, color="#2a9d8f", label="revenue")
+    ax.bar(cf["year"], -opex / 1e6, color="#f4a261", label="operating costs", alpha=0.8)
+    ax.plot(cf["year"], cf["cumulative_gbp"] / 1e6, color="black", label="cumulative cashflow")
+    ax.axhline(0, color="grey", lw=0.6)
+    ax.set_ylabel("GBP million")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("Cashflow")
+    fig.tight_layout()
+    with atomic_path(path, overwrite=overwrite) as tmp:
+        fig.savefig(tmp, format="png", dpi=120)
+    plt.close(fig)
