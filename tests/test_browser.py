@@ -1,0 +1,310 @@
+"""Open map.html in headless Chromium with every CDN asset served from local npm copies.
+
+Needs Debian's ``chromium``, the ``playwright`` Python package and the assets that
+``scripts/setup_browser_test.sh`` installs into ``tests/.browser_assets/``; skips cleanly without
+them. No request leaves the machine: CDN URLs are answered from ``node_modules``, map tiles with a
+blank PNG, anything else with an empty 200 (and listed, so a new dependency is noticed).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from affine import Affine
+from shapely.geometry import LineString, Point, box
+
+from heatmap import render
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ASSETS = Path(__file__).resolve().parent / ".browser_assets" / "node_modules"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+XSS_IMG = "<img src=x onerror=window.__xss=1>"
+XSS_SCRIPT = "<script>window.__xss=1</script>"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BLANK_PNG = base64.b64decode(  # one light-grey pixel, served for every map tile
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC"
+)
+CONTENT_TYPES = {
+    ".js": "application/javascript",
+    ".css": "text/css",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+}
+
+
+def _missing(reason: str) -> None:
+    """Skip, or fail where CI requires the browser test to run (HEATMAP_REQUIRE_BROWSER=1)."""
+    if os.environ.get("HEATMAP_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser test required but {reason}")
+    pytest.skip(reason)
+
+
+def _requirements() -> Any:
+    try:
+        from playwright import sync_api
+    except ImportError:
+        _missing("playwright is not installed")
+    if not Path(CHROMIUM).exists():
+        _missing("chromium is not installed (run scripts/setup_browser_test.sh)")
+    if not (ASSETS / "leaflet" / "dist" / "leaflet.js").exists():
+        _missing("browser assets missing (run scripts/setup_browser_test.sh)")
+    return sync_api
+
+
+def local_asset(url: str) -> Path | None:
+    """Map a CDN URL that folium references to a file from the npm packages, or None."""
+    patterns = [
+        (r"cdn\.jsdelivr\.net/npm/((?:@[^/]+/)?[^@/]+)@[^/]+/(.+)$", r"\1/\2"),
+        (r"cdn\.jsdelivr\.net/gh/ljagis/leaflet-measure@[^/]+/(.+)$", r"leaflet-measure/\1"),
+        (r"code\.jquery\.com/jquery-[\d.]+(\.min)?\.js$", r"jquery/dist/jquery\1.js"),
+        (
+            r"cdnjs\.cloudflare\.com/ajax/libs/Leaflet\.awesome-markers/[^/]+/(.+)$",
+            r"leaflet.awesome-markers/dist/\1",
+        ),
+    ]
+    clean = url.split("?")[0].split("#")[0]
+    for pattern, repl in patterns:
+        match = re.search(pattern, clean)
+        if match:
+            rel = match.expand(repl)
+            for candidate in (rel, rel.replace(".min.", ".")):
+                path = ASSETS / candidate
+                if path.is_file():
+                    return path
+            return None
+    return None
+
+
+def _study_layers() -> dict[str, Any]:
+    x0, y0 = 530000.0, 180000.0
+    buildings = gpd.GeoDataFrame(
+        {
+            "name": [XSS_IMG, XSS_SCRIPT, "Guildhall", None, "Barbican Centre"],
+            "use": ["non_domestic", "non_domestic", "non_domestic", "domestic", "non_domestic"],
+            "heat_demand_mwh_per_a": [812.0, 1234.0, 95.0, 12.0, 2500.0],
+            "peak_load_kw": [406.0, 617.0, 48.0, 6.0, 1250.0],
+            "demand_source": ["benchmark", "metered", "benchmark", "benchmark", "metered"],
+            "is_anchor": [True, True, False, False, True],
+            "ownership": ["public", "private", "public", None, "public"],
+        },
+        geometry=[box(x0 + i * 80, y0, x0 + i * 80 + 40, y0 + 40) for i in range(5)],
+        crs=27700,
+        index=pd.Index([f"way/{i}" for i in range(5)], name="building_id"),
+    )
+    route = gpd.GeoDataFrame(
+        {
+            "segment_id": [0, 1, 2, 3],
+            "lhd_mwh_per_m_a": [9.5, 5.0, 2.1, 0.9],
+            "dn": [150, 125, 80, 50],
+            "phase": [1, 1, 2, 2],
+            "length_m": [80.0, 80.0, 80.0, 80.0],
+        },
+        geometry=[
+            LineString([(x0 + i * 80, y0 - 15), (x0 + i * 80 + 80, y0 - 15)]) for i in range(4)
+        ],
+        crs=27700,
+    )
+    arr = np.zeros((5, 6))
+    arr[1:3, 1:4] = [[120.0, 420.0, 900.0], [60.0, 1600.0, 2600.0]]
+    density = (arr, Affine(100.0, 0.0, x0 - 100.0, 0.0, -100.0, y0 + 300.0), "EPSG:27700")
+    streets = gpd.GeoDataFrame(
+        {"name": ["Gresham Street", "London Wall"], "highway": ["tertiary", "primary"]},
+        geometry=[
+            LineString([(x0, y0 - 15), (x0 + 320, y0 - 15)]),
+            LineString([(x0, y0 + 60), (x0 + 300, y0 + 60)]),
+        ],
+        crs=27700,
+    )
+    opp = gpd.GeoDataFrame(
+        {"heat_demand_mwh_per_a": [4653.0], "area_ha": [3.2], "rank": [1]},
+        geometry=[box(x0 - 20, y0 - 30, x0 + 380, y0 + 60)],
+        crs=27700,
+    )
+    nets = gpd.GeoDataFrame(
+        {
+            "name": ["Citigen"],
+            "operator": ["E.ON"],
+            "technology": ["CHP"],
+            "status": ["operational"],
+        },
+        geometry=[Point(x0 + 150, y0 + 120)],
+        crs=27700,
+    )
+    return {
+        "buildings": buildings,
+        "route": route,
+        "density": density,
+        "streets": streets,
+        "opportunity_areas": opp,
+        "existing_networks": nets,
+        "energy_centre": Point(x0 - 10, y0 - 15),
+    }
+
+
+def test_map_in_chromium(tmp_path: Path) -> None:
+    sync_api = _requirements()
+    layers = _study_layers()
+    m = render.render_map(title="Browser test <b>map</b>", **layers)
+    page_path = render.save_map(m, tmp_path / "map.html")
+
+    served: list[str] = []
+    blanked: list[str] = []
+
+    def handle(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:")):
+            route.continue_()
+            return
+        local = local_asset(url)
+        if local is not None:
+            served.append(url)
+            ctype = CONTENT_TYPES.get(local.suffix, "application/octet-stream")
+            route.fulfill(status=200, path=str(local), content_type=ctype)
+        elif "/tile/" in url or re.search(r"/\d+/\d+/\d+(@2x)?\.png", url):
+            route.fulfill(status=200, body=BLANK_PNG, content_type="image/png")
+        else:
+            blanked.append(url)
+            route.fulfill(status=200, body="", content_type="text/plain")
+
+    errors: list[str] = []
+    with sync_api.sync_playwright() as pw:
+        # a fresh profile folder per run (Playwright passes it as --user-data-dir)
+        browser = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            args=FLAGS,
+            headless=True,
+            viewport={"width": 1200, "height": 800},
+        )
+        try:
+            page = browser.new_page()
+            page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+            page.on(
+                "console",
+                lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None,
+            )
+            page.route("**/*", handle)
+            page.goto(page_path.as_uri(), wait_until="load")
+            page.wait_for_selector(".leaflet-control-layers", timeout=15000)
+
+            # Leaflet and the plugins the map relies on came from the local copies and run.
+            for needle in (
+                "leaflet@",
+                "leaflet-search",
+                "leaflet-measure",
+                "leaflet.fullscreen",
+            ):
+                assert any(needle in url for url in served), (needle, served, blanked)
+            assert page.evaluate(
+                "typeof L === 'object' && typeof L.Control.Search === 'function'"
+                " && typeof L.Control.Measure === 'function'"
+                " && typeof L.Control.FullScreen === 'function'"
+            )
+            assert not errors, errors
+
+            labels = page.locator(".leaflet-control-layers label").all_inner_texts()
+            text = " | ".join(t.strip() for t in labels)
+            for name in (
+                "OpenStreetMap",
+                "Light grey",
+                "Satellite (Esri World Imagery)",
+                "Heat density (MWh/ha/yr)",
+                "Buildings by heat demand",
+                "Opportunity areas",
+                "Existing heat networks",
+                "Route – phase 1",
+                "Route – phase 2",
+                "Energy centre",
+                "Anchor loads",
+                "Named buildings and streets",
+            ):
+                assert name in text, (name, text)
+
+            assert page.locator("path.hm-route").count() == len(layers["route"])
+            assert page.locator("path.hm-anchor").count() == 3
+            assert page.locator(".leaflet-control-scale").count() == 1
+            assert page.locator(".leaflet-image-layer").count() == 1
+
+            # click the anchor named like an <img> payload: the popup shows its MWh and the
+            # name as plain text, and nothing ran
+            page.locator("path.hm-anchor").first.click(force=True)
+            popup = page.locator(".leaflet-popup-content")
+            popup.wait_for(timeout=5000)
+            popup_text = popup.inner_text()
+            assert "812" in popup_text, popup_text
+            assert XSS_IMG in popup_text, popup_text
+            assert page.locator(".leaflet-popup-content img").count() == 0
+
+            # the search box lists names as text too
+            search = page.locator(".leaflet-control-search input").first
+            search.click()
+            search.press_sequentially("<scr", delay=40)
+            page.locator(".search-tooltip .search-tip").first.wait_for(timeout=5000)
+            tips = page.locator(".search-tooltip").inner_text()
+            assert XSS_SCRIPT in tips, tips
+            page.locator(".leaflet-control-search input").first.fill("")
+
+            assert page.evaluate("typeof window.__xss") == "undefined"
+            title = page.locator(".hm-title").inner_text()
+            assert title == "Browser test <b>map</b>"
+            assert not errors, errors
+            page.screenshot(path=str(tmp_path / "map.png"))
+        finally:
+            browser.close()
+    assert (tmp_path / "map.png").stat().st_size > 10_000
+
+
+def test_zoomed_out_map_shows_demand_cells(tmp_path: Path) -> None:
+    sync_api = _requirements()
+    layers = _study_layers()
+    many = render.MapParams(max_building_polygons=2, footprint_min_zoom=16)
+    page_path = render.save_map(
+        render.render_map(buildings=layers["buildings"], params=many), tmp_path / "map.html"
+    )
+
+    def handle(route: Any) -> None:
+        local = local_asset(route.request.url)
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        elif local is not None:
+            ctype = CONTENT_TYPES.get(local.suffix, "application/octet-stream")
+            route.fulfill(status=200, path=str(local), content_type=ctype)
+        else:
+            route.fulfill(status=200, body=BLANK_PNG, content_type="image/png")
+
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 700})
+            page.route("**/*", handle)
+            page.goto(page_path.as_uri(), wait_until="load")
+            page.wait_for_selector(".leaflet-control-layers", timeout=15000)
+            page.evaluate("Object.values(window).find(v => v instanceof L.Map).setZoom(17)")
+            page.wait_for_timeout(400)
+            assert page.locator("path.hm-building").count() == len(layers["buildings"])
+            assert page.locator("path.hm-cell").count() == 0
+            page.evaluate("Object.values(window).find(v => v instanceof L.Map).setZoom(14)")
+            page.wait_for_timeout(400)
+            assert page.locator("path.hm-building").count() == 0
+            assert page.locator("path.hm-cell").count() >= 1
+        finally:
+            browser.close()
