@@ -176,7 +176,7 @@ def scenario_from_mapping(
         if value is not None and not Path(value).expanduser().is_absolute():
             changes[key] = str((base / Path(value).expanduser()).resolve())
     if changes:
-        scenario = scenario.replace(area=dataclasses.replace(scenario.area, **changes))
+        scenario = scenario.replace(area=dataclasses.replace(scenario.area, **changes))  # type: ignore[arg-type]
     return scenario
 
 

@@ -413,7 +413,7 @@ def estimate_demand(
             strict=True,
         )
     )
-    dom_bm = pd.Series(band + "|" + ptype).map(t38_map).astype(float).to_numpy()
+    dom_bm = pd.Series(band + "|" + ptype).map(t38_map).astype(float).to_numpy(copy=True)
     na_cell = np.isnan(dom_bm) & (ptype != "")
     if na_cell.any():
         dom_bm[na_cell] = pd.Series("A|" + ptype[na_cell]).map(t38_map).to_numpy(dtype=float)

