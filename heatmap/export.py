@@ -77,6 +77,12 @@ SHAPEFILE_FIELDS: dict[str, str] = {
     "heat_loss_w_per_m": "loss_wm",
     "heat_loss_mwh_per_a": "loss_mwha",
     "capex_gbp": "capex_gbp",
+    "design_peak_kw": "dpeak_kw",
+    "pipe_id": "pipe_id",
+    "material": "material",
+    "inner_diameter_mm": "id_mm",
+    "cum_pressure_drop_kpa": "cum_dp_kpa",
+    "on_index_path": "index_path",
 }
 """Route column -> dBASE field name (<= 10 characters) in ``route_shapefile.zip``.
 
@@ -92,7 +98,7 @@ SHAPEFILE_FIELDS: dict[str, str] = {
 | cost_class | dig_class | | soft or hard dig |
 | trench_cost_gbp | trench_gbp | £ | trench cost of the segment |
 | served_heat_mwh_per_a | heat_mwha | MWh/yr | annual heat served downstream |
-| served_peak_kw | peak_kw | kW | undiversified peak served downstream |
+| served_peak_kw | peak_kw | kW | diversified peak served downstream, f(n) = 0.62 + 0.38/n |
 | n_downstream | n_down | | number of loads downstream |
 | lhd_mwh_per_m_a | lhd_mwhma | MWh/m/yr | linear heat density |
 | low_lhd | low_lhd | 0/1 | 1 where LHD is below the threshold |
@@ -104,7 +110,13 @@ SHAPEFILE_FIELDS: dict[str, str] = {
 | pressure_drop_pa_per_m | dp_pam | Pa/m | pressure gradient |
 | heat_loss_w_per_m | loss_wm | W/m | heat loss per metre of trench |
 | heat_loss_mwh_per_a | loss_mwha | MWh/yr | annual heat loss of the segment |
-| capex_gbp | capex_gbp | £ | capital cost of the segment |
+| capex_gbp | capex_gbp | £ | pipe and trench cost of the segment, before contingency |
+| design_peak_kw | dpeak_kw | kW | peak the pipe is sized for |
+| pipe_id | pipe_id | | catalogue pipe (series and DN) |
+| material | material | | steel (spine) or pex (services) |
+| inner_diameter_mm | id_mm | mm | inner diameter |
+| cum_pressure_drop_kpa | cum_dp_kpa | kPa | friction loss from the energy centre to the segment's end |
+| on_index_path | index_path | 0/1 | 1 on the index (critical) path |
 
 Other columns are shortened to 10 characters (made unique with a numeric suffix); the zip's
 ``<stem>_fields.csv`` lists every field with its full column name.

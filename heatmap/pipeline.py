@@ -53,6 +53,7 @@ __all__ = [
     "estimate_area_demand",
     "load_area",
     "load_weather",
+    "loads_within_capacity",
     "map_density",
     "network_profile_kw",
     "plan_route",
@@ -117,6 +118,11 @@ class Results:
         The headline numbers written to ``summary.json``.
     timings_s
         Wall time of each stage.
+    loads_beyond_capacity
+        Building ids of anchor loads left for another spine or energy centre because one spine
+        could not carry them (:func:`loads_within_capacity`).
+    network_capacity_kw
+        The diversified-peak limit that was applied.
     """
 
     scenario: Scenario
@@ -137,6 +143,8 @@ class Results:
     economics: economics.EconomicsResult
     summary: dict[str, Any]
     timings_s: dict[str, float]
+    loads_beyond_capacity: tuple[str, ...] = ()
+    network_capacity_kw: float = float("nan")
 
     @property
     def crs(self) -> pyproj.CRS:
@@ -417,6 +425,8 @@ class RoutePlan:
     graph: nx.Graph
     energy_centre: route.EnergyCentreChoice
     route: route.Route
+    beyond_capacity: tuple[str, ...] = ()
+    capacity_kw: float = float("nan")
 
 
 def plan_route(
@@ -465,14 +475,67 @@ def plan_route(
         )
         raise InputError(msg)
     centre = _energy_centre(G, loads, scenario, pyproj.CRS(buildings.crs))
+    cap_kw = scenario.route.max_network_peak_kw or sizing.max_capacity_kw(params=scenario.sizing)
+    within, beyond = loads_within_capacity(centre.graph, centre.node, loads, capacity_kw=cap_kw)
     spine = route.build_route(
         centre.graph,
         root=centre.node,
-        loads=loads,
+        loads=within,
         params=scenario.route,
         network_params=scenario.network,
     )
-    return RoutePlan(graph=centre.graph, energy_centre=centre, route=spine)
+    return RoutePlan(
+        graph=centre.graph,
+        energy_centre=centre,
+        route=spine,
+        beyond_capacity=tuple(str(t) for t in beyond["terminal_id"]),
+        capacity_kw=cap_kw,
+    )
+
+
+def loads_within_capacity(
+    G: nx.Graph, root: Any, loads: pd.DataFrame, *, capacity_kw: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split loads into those one spine can serve, nearest first, and the rest.
+
+    Parameters
+    ----------
+    G
+        Network graph with ``length_m`` on every edge.
+    root
+        Energy-centre node.
+    loads
+        Loads indexed by node with ``peak_load_kw``.
+    capacity_kw
+        Largest diversified peak, f(n) × Σ peaks, the spine may carry.
+
+    Returns
+    -------
+    within, beyond
+        Loads connected (nearest along the streets first, while the diversified peak stays
+        within ``capacity_kw``; always at least the nearest) and loads left for another
+        energy centre or spine. Loads unreachable from ``root`` stay in ``within`` so that the
+        route stage reports them.
+    """
+    dist = nx.single_source_dijkstra_path_length(G, root, weight="length_m")
+    order = sorted(loads.index, key=lambda n: dist.get(n, np.inf))
+    peaks = loads.loc[order, schema.PEAK_LOAD_KW].to_numpy(float)
+    n = np.arange(1, len(peaks) + 1)
+    diversified = np.cumsum(peaks) * demand.diversity_factor(n)
+    keep = max(1, int(np.searchsorted(diversified, capacity_kw, side="right")))
+    within, beyond = loads.loc[order[:keep]], loads.loc[order[keep:]]
+    if len(beyond):
+        logger.warning(
+            "%d of %d loads (%.0f MWh/a) are beyond what one spine carries (%.0f kW diversified "
+            "peak); connecting the %d nearest. Raise [route] max_network_peak_kw with a larger "
+            "pipe catalogue, or plan a second energy centre for the rest",
+            len(beyond),
+            len(loads),
+            float(beyond[schema.HEAT_DEMAND_MWH_PER_A].sum()),
+            capacity_kw,
+            keep,
+        )
+    return within, beyond
 
 
 def connected_buildings(buildings: gpd.GeoDataFrame, spine: route.Route) -> gpd.GeoDataFrame:
@@ -518,7 +581,12 @@ def run(scenario: Scenario | None = None, *, progress: bool = True) -> Results:
                 buildings, threshold_mwh_per_a=scenario.demand.anchor_threshold_mwh_per_a
             )
             existing = (
-                ingest.read_existing_networks(scenario.area.existing_networks_path, crs=area.crs)
+                _nearby_networks(
+                    ingest.read_existing_networks(
+                        scenario.area.existing_networks_path, crs=area.crs
+                    ),
+                    area,
+                )
                 if scenario.area.existing_networks_path
                 else _empty_points(area.crs)
             )
@@ -567,8 +635,21 @@ def run(scenario: Scenario | None = None, *, progress: bool = True) -> Results:
         economics=econ,
         summary={},
         timings_s=dict(stages.timings),
+        loads_beyond_capacity=plan.beyond_capacity,
+        network_capacity_kw=plan.capacity_kw,
     )
     return dataclasses.replace(results, summary=summary_of(results))
+
+
+EXISTING_NETWORK_SEARCH_M = 2000.0
+"""Existing heat networks this far outside the study area are still shown (m)."""
+
+
+def _nearby_networks(networks: gpd.GeoDataFrame, area: ingest.StudyArea) -> gpd.GeoDataFrame:
+    """Keep the existing networks within EXISTING_NETWORK_SEARCH_M of the study area."""
+    keep = networks.intersects(area.boundary.buffer(EXISTING_NETWORK_SEARCH_M))
+    logger.info("%d of %d existing heat networks lie near the study area", keep.sum(), len(keep))
+    return networks[keep]
 
 
 def _empty_points(crs: pyproj.CRS) -> gpd.GeoDataFrame:
@@ -763,6 +844,8 @@ def summary_of(results: Results) -> dict[str, Any]:
         "n_anchor_loads": len(results.anchor_loads),
         "n_clusters": len(results.clusters),
         "n_unreachable_loads": len(spine.unreachable),
+        "n_loads_beyond_capacity": len(results.loads_beyond_capacity),
+        "network_capacity_kw": _num(results.network_capacity_kw),
         "route_solver": spine.solver,
         "energy_centre_xy_m": [
             round(results.energy_centre.point.x, 2),

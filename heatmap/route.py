@@ -121,6 +121,15 @@ class RouteParams:
             "source": "study: anchor loads define the spine",
         },
     )
+    max_network_peak_kw: float | None = field(
+        default=None,
+        metadata={
+            "doc": "largest diversified peak one energy centre's spine serves (kW); loads are "
+            "connected nearest first until it is reached, the rest reported. Unset: what the "
+            "largest catalogue pipe carries at the design temperatures",
+            "source": "heatmap.sizing.max_capacity_kw (DN600 steel at the sizing limits)",
+        },
+    )
     on_unreachable: Literal["raise", "drop"] = field(
         default="raise",
         metadata={
@@ -145,6 +154,9 @@ class RouteParams:
             raise ValueError(msg)
         if self.on_unreachable not in ("raise", "drop"):
             msg = f"on_unreachable: must be 'raise' or 'drop', got {self.on_unreachable!r}"
+            raise ValueError(msg)
+        if self.max_network_peak_kw is not None and not self.max_network_peak_kw > 0:
+            msg = f"max_network_peak_kw: must be > 0 kW or unset, got {self.max_network_peak_kw}"
             raise ValueError(msg)
 
 

@@ -586,6 +586,50 @@ def dn_table(pipes: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def max_capacity_kw(
+    *, params: SizingParams | None = None, catalogue: pd.DataFrame | None = None
+) -> float:
+    """Largest design peak (kW) one spine can carry: the largest steel pipe at its limits.
+
+    Parameters
+    ----------
+    params
+        Design temperatures and velocity / pressure-gradient limits.
+    catalogue
+        Pipe catalogue (default bundled).
+
+    Returns
+    -------
+    capacity_kw
+        Heat carried by the largest steel DN at the highest mass flow within both limits,
+        at the design flow and return temperatures (resolved to 0.1 % of the flow).
+
+    Examples
+    --------
+    >>> round(max_capacity_kw() / 1000)  # MW through DN600 at 70/45 °C
+    86
+    """
+    p = params or SizingParams()
+    cat = load_pipe_catalogue() if catalogue is None else catalogue
+    steel = cat[cat["material"] == "steel"]
+    row = steel.loc[steel["dn"].idxmax()]
+    t_mean = 0.5 * (p.flow_temp_c + p.return_temp_c)
+    rho, cp, _ = water_properties(t_mean)
+    d = float(row["inner_diameter_mm"]) / 1e3
+    eps = p.roughness_mm if p.roughness_mm is not None else float(row["roughness_mm"])
+    vmax = (
+        p.max_velocity_m_per_s
+        if p.max_velocity_m_per_s is not None
+        else float(row["max_velocity_m_per_s"])
+    )
+    area_m2 = np.pi * d**2 / 4.0
+    flows = np.geomspace(1e-3, vmax * rho * area_m2, 8000)
+    grad = pressure_gradient_pa_per_m(flows, d, roughness_mm=eps, temp_c=t_mean)
+    ok = flows[grad <= p.max_pressure_gradient_pa_per_m]
+    flow = float(ok.max()) if ok.size else 0.0
+    return flow * cp * (p.flow_temp_c - p.return_temp_c) / 1e3
+
+
 def size_pipes(
     segments: gpd.GeoDataFrame,
     *,
