@@ -8,16 +8,15 @@ put ``capex_gbp`` on each segment; costing turns everything into a bill of quant
 
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ._data import user_or_bundled_csv
 from ._errors import InputError, SchemaError
 
-__all__ = ["bundled_csv", "load_cost_rates", "load_pipe_rates", "pipe_capex_gbp"]
+__all__ = ["load_cost_rates", "load_pipe_rates", "pipe_capex_gbp"]
 
 PIPE_RATE_COLUMNS = ("material", "dn", "soft_gbp_per_m", "hard_gbp_per_m", "source")
 COST_RATE_COLUMNS = (
@@ -30,24 +29,6 @@ COST_RATE_COLUMNS = (
     "contingency_pct",
     "source",
 )
-
-
-@lru_cache(maxsize=8)
-def bundled_csv(name: str) -> pd.DataFrame:
-    """Read a CSV bundled in ``heatmap/data`` once (callers must copy before changing it)."""
-    ref = resources.files("heatmap") / "data" / name
-    with resources.as_file(ref) as p:
-        return pd.read_csv(p)
-
-
-def _read_csv(path: str | Path | None, default_name: str) -> tuple[pd.DataFrame, str]:
-    if path is None or str(path) == "":
-        return bundled_csv(default_name).copy(), default_name
-    p = Path(path)
-    if not p.exists():
-        msg = f"cost catalogue {p} does not exist; give an existing CSV file or leave it unset"
-        raise InputError(msg)
-    return pd.read_csv(p), str(p)
 
 
 def _require(df: pd.DataFrame, columns: tuple[str, ...], name: str) -> None:
@@ -82,7 +63,7 @@ def load_pipe_rates(
         Missing columns or cells, rates that are not positive, a rate that falls as DN rises
         (non-monotonic), a duplicate DN, or a catalogue DN with no rate.
     """
-    df, name = _read_csv(path, "costing_pipe_rates.csv")
+    df, name = user_or_bundled_csv(path, "costing_pipe_rates.csv", what="cost catalogue")
     _require(df, PIPE_RATE_COLUMNS, name)
     num = ["dn", "soft_gbp_per_m", "hard_gbp_per_m"]
     bad = df[num].apply(pd.to_numeric, errors="coerce").isna().any(axis=1) | df["material"].isna()
@@ -141,7 +122,7 @@ def load_cost_rates(path: str | Path | None = None) -> pd.DataFrame:
     InputError
         Missing columns, blank or negative rates, contingencies outside 0-100 %, duplicate keys.
     """
-    df, name = _read_csv(path, "costing_rates.csv")
+    df, name = user_or_bundled_csv(path, "costing_rates.csv", what="cost catalogue")
     _require(df, COST_RATE_COLUMNS, name)
     df = df.copy()
     for col in ("rate_gbp", "contingency_pct"):

@@ -6,16 +6,13 @@ once and applies them to whole columns at a time (no per-building Python loops).
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import shapely
 
+from ._data import bundled_csv
 from ._errors import InputError
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 REFERENCE_HDD_K_DAY = 2021.0
 """Heating degree days (base 15.5 °C) on which the CIBSE TM46 benchmarks are based."""
 
@@ -24,9 +21,8 @@ PROPERTY_TYPES = ("detached", "semi_detached", "end_terrace", "mid_terrace", "fl
 AGE_BANDS = ("G", "A", "B", "C", "D", "E", "F")
 
 
-@cache
 def _csv(name: str) -> pd.DataFrame:
-    return pd.read_csv(DATA_DIR / name, keep_default_na=False, na_values=[""])
+    return bundled_csv(name, blank_only_na=True)
 
 
 def tm46_benchmarks() -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Dispatch figures: load duration curve, typical days, annual profile, sizing sweep (PNG).
 
-Figures are drawn on :class:`matplotlib.figure.Figure` objects (no pyplot, no global backend) and
-written atomically through :func:`heatmap._io.atomic_path`.
+Figures are drawn on :class:`matplotlib.figure.Figure` objects (no pyplot, no global backend) in
+the house style and written atomically (:mod:`heatmap._figures`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 
-from ._io import atomic_path
+from ._figures import save_figure, styled
 
 if TYPE_CHECKING:
     from .dispatch import DispatchResult, SweepResult
@@ -29,12 +29,6 @@ _PLANT = (
 )
 
 
-def _save(fig: Figure, path: str | os.PathLike[str], overwrite: bool) -> Path:
-    with atomic_path(path, overwrite=overwrite) as tmp:
-        fig.savefig(tmp, dpi=120, bbox_inches="tight", format="png")
-    return Path(path)
-
-
 def _stack(result: DispatchResult) -> dict[str, np.ndarray]:
     h = result.hourly
     out = {name: h[name].to_numpy() for name, _, _ in _PLANT if name in h}
@@ -42,6 +36,7 @@ def _stack(result: DispatchResult) -> dict[str, np.ndarray]:
     return out
 
 
+@styled
 def plot_load_duration(
     result: DispatchResult, path: str | os.PathLike[str], *, overwrite: bool = False
 ) -> Path:
@@ -81,9 +76,10 @@ def plot_load_duration(
         f"low-carbon {result.low_carbon_share_pct:.1f} %"
     )
     ax.legend(loc="upper right")
-    return _save(fig, path, overwrite)
+    return save_figure(fig, path, overwrite=overwrite)
 
 
+@styled
 def plot_typical_days(
     result: DispatchResult, path: str | os.PathLike[str], *, overwrite: bool = False
 ) -> Path:
@@ -128,9 +124,10 @@ def plot_typical_days(
         ax.set_xlabel("hour")
     axes[0].set_ylabel("MW")
     axes[0].legend(loc="upper left", fontsize=8)
-    return _save(fig, path, overwrite)
+    return save_figure(fig, path, overwrite=overwrite)
 
 
+@styled
 def plot_annual_profile(
     result: DispatchResult, path: str | os.PathLike[str], *, overwrite: bool = False
 ) -> Path:
@@ -165,9 +162,10 @@ def plot_annual_profile(
     ax.set_ylabel("daily mean MW")
     ax.set_title(f"Annual profile (SPF {result.spf:.2f}, {result.hp_running_hours} h running)")
     ax.legend(loc="upper center", fontsize=8, ncol=5)
-    return _save(fig, path, overwrite)
+    return save_figure(fig, path, overwrite=overwrite)
 
 
+@styled
 def plot_sweep(
     sweep: SweepResult, path: str | os.PathLike[str], *, overwrite: bool = False
 ) -> Path:
@@ -207,4 +205,4 @@ def plot_sweep(
     ax2.set_ylabel("annualised cost, k GBP/yr")
     ax1.legend(title="store", fontsize=8)
     fig.suptitle(sweep.note, fontsize=9)
-    return _save(fig, path, overwrite)
+    return save_figure(fig, path, overwrite=overwrite)

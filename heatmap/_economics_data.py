@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-from importlib import resources
-
 import numpy as np
 import pandas as pd
 
+from ._data import bundled_csv
 from ._errors import InputError
 
 __all__ = [
@@ -19,11 +17,9 @@ __all__ = [
 ]
 
 
-@functools.cache
 def load_table(name: str) -> pd.DataFrame:
     """Read a bundled ``heatmap/data/econ_<name>.csv`` table (cached; callers must not mutate)."""
-    with resources.files("heatmap").joinpath("data", f"econ_{name}.csv").open("rb") as fh:
-        return pd.read_csv(fh)
+    return bundled_csv(f"econ_{name}.csv")
 
 
 def _series(

@@ -1,14 +1,20 @@
-"""Tornado and cashflow figures for :mod:`heatmap.economics` (matplotlib, Agg backend)."""
+"""Tornado and cashflow figures for :mod:`heatmap.economics`.
+
+Drawn on :class:`matplotlib.figure.Figure` objects (no pyplot) in the house style and written
+atomically (:mod:`heatmap._figures`).
+"""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
-from ._io import atomic_path
+from ._figures import save_figure, styled
 
 if TYPE_CHECKING:
     from .economics import EconomicsResult
@@ -16,18 +22,10 @@ if TYPE_CHECKING:
 __all__ = ["plot_cashflow", "plot_tornado"]
 
 
-def _pyplot():  # type: ignore[no-untyped-def]
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
+@styled
 def plot_tornado(
     table: pd.DataFrame, path: str | os.PathLike[str], *, overwrite: bool = False
-) -> None:
+) -> Path:
     """Tornado chart of the NPV change per sensitivity case (from :func:`sensitivity_table`).
 
     Parameters
@@ -38,27 +36,30 @@ def plot_tornado(
         PNG file to write (atomically).
     overwrite
         Replace an existing file.
+
+    Returns
+    -------
+    path
+        The file written.
     """
-    plt = _pyplot()
     rows = table.iloc[1:].copy()
     rows["label"] = rows["parameter"] + " (" + rows["case"].astype(str) + ")"
     rows = rows.reindex(rows["delta_npv_gbp"].abs().sort_values().index)
-    fig, ax = plt.subplots(figsize=(8, 0.3 * len(rows) + 1.5))
+    fig = Figure(figsize=(8, 0.3 * len(rows) + 1.5))
+    ax = fig.add_subplot()
     colors = np.where(rows["delta_npv_gbp"] >= 0, "#2a9d8f", "#e76f51")
     ax.barh(rows["label"], rows["delta_npv_gbp"] / 1e6, color=colors)
     ax.axvline(0, color="black", lw=0.8)
     base = table["npv_gbp"].iloc[0] / 1e6
     ax.set_xlabel(f"change in NPV, GBP million (base {base:,.2f})")
     ax.set_title("Sensitivity (one at a time)")
-    fig.tight_layout()
-    with atomic_path(path, overwrite=overwrite) as tmp:
-        fig.savefig(tmp, format="png", dpi=120)
-    plt.close(fig)
+    return save_figure(fig, path, overwrite=overwrite)
 
 
+@styled
 def plot_cashflow(
     result: EconomicsResult, path: str | os.PathLike[str], *, overwrite: bool = False
-) -> None:
+) -> Path:
     """Yearly net cashflow bars and cumulative line (study Figure 51 style).
 
     Parameters
@@ -69,10 +70,15 @@ def plot_cashflow(
         PNG file to write (atomically).
     overwrite
         Replace an existing file.
+
+    Returns
+    -------
+    path
+        The file written.
     """
-    plt = _pyplot()
     cf = result.cashflow
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig = Figure(figsize=(9, 4.5))
+    ax = fig.add_subplot()
     ax.bar(
         cf["year"],
         -(cf["capex_gbp"] + cf["replacement_gbp"] - cf["grant_gbp"]) / 1e6,
@@ -88,7 +94,4 @@ def plot_cashflow(
     ax.set_ylabel("GBP million")
     ax.legend(loc="lower right", fontsize=8)
     ax.set_title("Cashflow")
-    fig.tight_layout()
-    with atomic_path(path, overwrite=overwrite) as tmp:
-        fig.savefig(tmp, format="png", dpi=120)
-    plt.close(fig)
+    return save_figure(fig, path, overwrite=overwrite)

@@ -24,6 +24,7 @@ from pyproj import CRS
 from rasterio.warp import Resampling, calculate_default_transform, reproject, transform_bounds
 from shapely.geometry.base import BaseGeometry
 
+from . import schema
 from ._errors import CRSError, InputError
 
 if TYPE_CHECKING:
@@ -216,7 +217,7 @@ def _demand(gdf: gpd.GeoDataFrame, what: str) -> pd.Series:
 
 
 def _ownership(gdf: gpd.GeoDataFrame) -> pd.Series:
-    for col in ("ownership", "tenure"):
+    for col in (schema.OWNERSHIP, schema.TENURE):
         if col in gdf.columns:
             return gdf[col]
     return pd.Series("unknown", index=gdf.index)
@@ -350,9 +351,9 @@ def _add_building_cells(
 
 
 def _anchor_mask(buildings: gpd.GeoDataFrame) -> np.ndarray:
-    if "is_anchor" not in buildings.columns:
+    if schema.IS_ANCHOR not in buildings.columns:
         return np.zeros(len(buildings), dtype=bool)
-    return buildings["is_anchor"].fillna(False).astype(bool).to_numpy()
+    return buildings[schema.IS_ANCHOR].fillna(False).astype(bool).to_numpy()
 
 
 def add_anchor_loads(m: folium.Map, buildings: gpd.GeoDataFrame, params: MapParams) -> None:

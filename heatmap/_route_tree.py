@@ -16,9 +16,7 @@ import pandas as pd
 
 from . import schema
 from ._errors import SolverError
-
-DIVERSITY_BASE = 0.62
-"""f(n) = 0.62 + 0.38 / n: diversity of n connections (DESIGN §4, THERMOS / CIBSE CP1)."""
+from .demand import diversity_factor
 
 
 @dataclass(frozen=True)
@@ -67,12 +65,10 @@ def downstream_sums(tree: OrientedTree, own: np.ndarray) -> np.ndarray:
     return acc
 
 
-def diversity_factor(n: np.ndarray) -> np.ndarray:
-    """Return f(n) = 0.62 + 0.38 / n (0 where n is 0)."""
+def _segment_diversity(n: np.ndarray) -> np.ndarray:
+    """Return :func:`heatmap.demand.diversity_factor` of ``n`` connections (0 where n is 0)."""
     n = np.asarray(n, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        f = DIVERSITY_BASE + (1 - DIVERSITY_BASE) / n
-    return np.where(n > 0, f, 0.0)
+    return np.where(n > 0, diversity_factor(np.maximum(n, 1.0)), 0.0)
 
 
 def segment_table(
@@ -95,7 +91,7 @@ def segment_table(
         sub = loads.loc[in_tree]
         own[rows, 0] = sub[schema.HEAT_DEMAND_MWH_PER_A].to_numpy(float)
         own[rows, 1] = sub[schema.PEAK_LOAD_KW].to_numpy(float)
-        own[rows, 2] = sub["n_connections"].to_numpy(float)
+        own[rows, 2] = sub[schema.N_CONNECTIONS].to_numpy(float)
     acc = downstream_sums(tree, own)
     child = np.arange(1, len(tree.nodes))
     us = [tree.nodes[p] for p in tree.parent[child]]
@@ -117,10 +113,10 @@ def segment_table(
             schema.COST_CLASS: [schema.DigClass(d[schema.COST_CLASS]) for d in data],
             schema.HIGHWAY: [d.get(schema.HIGHWAY, "") for d in data],
             schema.STREET_ID: [d.get(schema.STREET_ID, "") for d in data],
-            "trench_cost_gbp_per_m": [float(d["trench_cost_gbp_per_m"]) for d in data],
+            schema.TRENCH_COST_GBP_PER_M: [float(d[schema.TRENCH_COST_GBP_PER_M]) for d in data],
             "weight": [float(d["weight"]) for d in data],
             schema.SERVED_HEAT_MWH_PER_A: heat,
-            schema.SERVED_PEAK_KW: diversity_factor(n_down) * acc[child, 1],
+            schema.SERVED_PEAK_KW: _segment_diversity(n_down) * acc[child, 1],
             schema.N_DOWNSTREAM: np.rint(n_down).astype(np.int64),
             schema.LHD_MWH_PER_M_A: lhd,
             "low_lhd": is_street & (lhd < lhd_threshold),
@@ -128,7 +124,7 @@ def segment_table(
             "depth": tree.depth[child],
         }
     )
-    table[schema.TRENCH_COST_GBP] = table[schema.LENGTH_M] * table["trench_cost_gbp_per_m"]
+    table[schema.TRENCH_COST_GBP] = table[schema.LENGTH_M] * table[schema.TRENCH_COST_GBP_PER_M]
     return table
 
 

@@ -51,7 +51,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-N_DWELLINGS = "n_dwellings"
+N_DWELLINGS = schema.N_DWELLINGS
 
 
 @dataclass(frozen=True)
@@ -285,8 +285,8 @@ def _dwellings(frame: gpd.GeoDataFrame, p: ClusterParams) -> np.ndarray:
     flats = np.zeros(len(frame), dtype=bool)
     if schema.BUILDING_TAG in frame.columns:
         flats |= frame[schema.BUILDING_TAG].isin(p.flat_building_tags).to_numpy()
-    if "property_type" in frame.columns:  # from the demand stage
-        flats |= (frame["property_type"] == "flat").to_numpy()
+    if schema.PROPERTY_TYPE in frame.columns:  # from the demand stage
+        flats |= (frame[schema.PROPERTY_TYPE] == "flat").to_numpy()
     if flats.any() and schema.GROSS_FLOOR_AREA_M2 in frame.columns:
         gfa = pd.to_numeric(frame[schema.GROSS_FLOOR_AREA_M2], errors="coerce").to_numpy()
         est = np.maximum(1.0, np.round(np.nan_to_num(gfa) / p.flat_dwelling_floor_area_m2))

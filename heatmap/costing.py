@@ -354,7 +354,7 @@ def _root_peak_by_phase(pipes: pd.DataFrame) -> dict[int, float]:
     if not {"u", "v", sch.SERVED_PEAK_KW, sch.PHASE} <= set(pipes.columns):
         return {}
     roots = pipes[~pipes["u"].isin(set(pipes["v"]))]
-    col = "design_peak_kw" if "design_peak_kw" in roots.columns else sch.SERVED_PEAK_KW
+    col = sch.DESIGN_PEAK_KW if sch.DESIGN_PEAK_KW in roots.columns else sch.SERVED_PEAK_KW
     out: dict[int, float] = {}
     prev = 0.0
     for phase in sorted(set(pipes[sch.PHASE].astype(int))):

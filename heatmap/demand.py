@@ -43,7 +43,10 @@ from .schema import (
     HEAT_DEMAND_MWH_PER_A,
     IS_ANCHOR,
     NAME,
+    OWNERSHIP,
     PEAK_LOAD_KW,
+    PROPERTY_TYPE,
+    TM46_CATEGORY,
     USE,
     BuildingUse,
     DemandSource,
@@ -478,7 +481,7 @@ def estimate_demand(
         if matched["ownership"].notna().any():
             own = np.full(n, None, dtype=object)
             own[pos] = matched["ownership"].to_numpy(dtype=object)
-            out["ownership"] = own
+            out[OWNERSHIP] = own
         has_name = matched["name"].notna().to_numpy()
         if has_name.any():
             names = tables.column(out, NAME).to_numpy(dtype=object).copy()
@@ -492,8 +495,8 @@ def estimate_demand(
         FLOORS_SOURCE: floors_source,
         GROSS_FLOOR_AREA_M2: gfa,
         USE: use,
-        "property_type": ptype,
-        "tm46_category": np.where(is_nd, cat, "").astype(object),
+        PROPERTY_TYPE: ptype,
+        TM46_CATEGORY: np.where(is_nd, cat, "").astype(object),
         "age_band": np.where(use == BuildingUse.DOMESTIC.value, band, "").astype(object),
         "benchmark_kwh_per_m2_a": benchmark,
         "n_shared_walls": walls[0],

@@ -11,12 +11,9 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import enum
 import json
 import logging
-import math
 import os
 import tempfile
 import zipfile
@@ -32,6 +29,7 @@ from pyproj import CRS
 
 from ._errors import CRSError, InputError
 from ._io import atomic_path, check_writable
+from ._json import jsonable
 
 if TYPE_CHECKING:
     from .pipeline import Results
@@ -115,7 +113,7 @@ SHAPEFILE_FIELDS: dict[str, str] = {
 | pipe_id | pipe_id | | catalogue pipe (series and DN) |
 | material | material | | steel (spine) or pex (services) |
 | inner_diameter_mm | id_mm | mm | inner diameter |
-| cum_pressure_drop_kpa | cum_dp_kpa | kPa | friction loss from the energy centre to the segment's end |
+| cum_pressure_drop_kpa | cum_dp_kpa | kPa | friction loss from the energy centre |
 | on_index_path | index_path | 0/1 | 1 on the index (critical) path |
 
 Other columns are shortened to 10 characters (made unique with a numeric suffix); the zip's
@@ -185,7 +183,7 @@ def _plain_value(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dict | list | tuple | set):
-        return json.dumps(_jsonable(value), ensure_ascii=False)
+        return json.dumps(jsonable(value), ensure_ascii=False)
     if isinstance(value, np.generic):
         return value.item()
     return value
@@ -383,41 +381,6 @@ def write_csv(df: pd.DataFrame, path: str | os.PathLike[str], *, overwrite: bool
     return target
 
 
-def _jsonable(obj: Any) -> Any:
-    if obj is None or isinstance(obj, str | bool):
-        return obj
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, int):
-        return obj
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.floating):
-        return _jsonable(float(obj))
-    if isinstance(obj, np.ndarray):
-        return [_jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, enum.Enum):
-        return _jsonable(obj.value)
-    if isinstance(obj, Mapping):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple | set):
-        return [_jsonable(v) for v in obj]
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return _jsonable(dataclasses.asdict(obj))
-    if isinstance(obj, pd.Series):
-        return _jsonable(obj.to_dict())
-    if isinstance(obj, pd.Timestamp | dt.date | dt.datetime):
-        return obj.isoformat()
-    if isinstance(obj, os.PathLike):
-        return os.fspath(obj)
-    if obj is pd.NA or obj is pd.NaT:
-        return None
-    msg = f"cannot write a {type(obj).__name__} to JSON"
-    raise InputError(msg)
-
-
 def write_json(obj: Any, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
     """Write ``obj`` as indented UTF-8 JSON; numpy scalars/arrays converted, NaN/inf -> null.
 
@@ -443,7 +406,7 @@ def write_json(obj: Any, path: str | os.PathLike[str], *, overwrite: bool = Fals
     >>> p.read_text().replace("\\n", "").replace(" ", "")
     '{"a":null,"b":3}'
     """
-    text = json.dumps(_jsonable(obj), indent=2, ensure_ascii=False, allow_nan=False)
+    text = json.dumps(jsonable(obj), indent=2, ensure_ascii=False, allow_nan=False)
     target = Path(path)
     with atomic_path(target, overwrite=overwrite) as tmp:
         tmp.write_text(text + "\n", encoding="utf-8")

@@ -453,6 +453,18 @@ def _read_layer(path: Path, *, layer: str | None, what: str, crs: Any) -> gpd.Ge
             )
             raise CRSError(msg)
         gdf = gdf.set_crs(pyproj.CRS.from_user_input(crs))
+    elif crs is not None and gdf.crs.is_geographic and not gdf.empty:
+        # GeoJSON without a "crs" member reads as WGS84; coordinates that cannot be lon/lat
+        # mean the file has no real CRS, so the one the user gave is the layer's CRS
+        minx, miny, maxx, maxy = gdf.total_bounds
+        if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+            logger.warning(
+                "%s %s: coordinates are not lon/lat; reading them in the given CRS %s",
+                what,
+                path,
+                crs,
+            )
+            gdf = gdf.set_crs(pyproj.CRS.from_user_input(crs), allow_override=True)
     check_lonlat(gdf, path)
     return gdf
 

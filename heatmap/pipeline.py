@@ -39,6 +39,7 @@ from . import (
     weather,
 )
 from ._errors import InputError
+from ._json import json_number
 from ._version import __version__
 from .config import AreaParams, Scenario
 
@@ -68,8 +69,8 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-N_CONNECTIONS = "n_connections"
-N_DWELLINGS = "n_dwellings"
+N_CONNECTIONS = schema.N_CONNECTIONS
+N_DWELLINGS = schema.N_DWELLINGS
 
 DEFAULT_START_YEAR = 2027
 """First cashflow year when ``[economics] start_year`` is not set: a scheme planned now
@@ -784,14 +785,6 @@ def economics_inputs(
     return economics.EconomicsInputs(capex_lines=lines, phases=phases, connections=connections)
 
 
-def _num(value: Any) -> float | None:
-    """A JSON-friendly number: None for NaN or missing."""
-    if value is None:
-        return None
-    out = float(value)
-    return out if np.isfinite(out) else None
-
-
 def summary_of(results: Results) -> dict[str, Any]:
     """Return the headline numbers of a run (the keys of ``summary.json``).
 
@@ -820,24 +813,24 @@ def summary_of(results: Results) -> dict[str, Any]:
         "n_connected_buildings": len(spine.loads),
         "spine_length_m": float(segments.loc[street, schema.LENGTH_M].sum()),
         "service_length_m": float(segments.loc[~street, schema.LENGTH_M].sum()),
-        "route_lhd_mwh_per_m_a": _num(spine.route_lhd_mwh_per_m_a),
+        "route_lhd_mwh_per_m_a": json_number(spine.route_lhd_mwh_per_m_a),
         "peak_demand_kw": float(d.peak_load_kw),
-        "network_losses_pct": _num(results.sizing.loss_share_pct),
-        "network_losses_mwh_per_a": _num(results.sizing.annual_heat_loss_mwh_per_a),
-        "pump_head_kpa": _num(results.sizing.pump_head_kpa),
+        "network_losses_pct": json_number(results.sizing.loss_share_pct),
+        "network_losses_mwh_per_a": json_number(results.sizing.annual_heat_loss_mwh_per_a),
+        "pump_head_kpa": json_number(results.sizing.pump_head_kpa),
         "capex_gbp": float(results.cost.total_capex_gbp),
         "hp_capacity_kw": float(d.hp_capacity_kw),
         "store_volume_m3": float(results.scenario.dispatch.store_volume_m3),
         "boiler_capacity_kw": float(d.boiler_capacity_kw),
-        "low_carbon_share_pct": _num(d.low_carbon_share_pct),
-        "spf": _num(d.spf),
-        "unmet_heat_mwh_per_a": _num(d.unmet_mwh),
-        "npv_gbp": _num(econ.get("npv_gbp")),
-        "irr_pct": _num(econ.get("irr_pct")),
-        "social_irr_pct": _num(econ.get("social_irr_pct")),
-        "lcoh_gbp_per_mwh": _num(econ.get("lcoh_gbp_per_mwh")),
-        "co2_savings_t_per_a": _num(econ.get("co2_savings_t_per_a")),
-        "carbon_intensity_g_per_kwh": _num(econ.get("carbon_intensity_g_per_kwh")),
+        "low_carbon_share_pct": json_number(d.low_carbon_share_pct),
+        "spf": json_number(d.spf),
+        "unmet_heat_mwh_per_a": json_number(d.unmet_mwh),
+        "npv_gbp": json_number(econ.get("npv_gbp")),
+        "irr_pct": json_number(econ.get("irr_pct")),
+        "social_irr_pct": json_number(econ.get("social_irr_pct")),
+        "lcoh_gbp_per_mwh": json_number(econ.get("lcoh_gbp_per_mwh")),
+        "co2_savings_t_per_a": json_number(econ.get("co2_savings_t_per_a")),
+        "carbon_intensity_g_per_kwh": json_number(econ.get("carbon_intensity_g_per_kwh")),
         "ghnf_eligible": bool(econ.get("ghnf_eligible")),
         "economics_horizon_years": econ.get("horizon_years"),
         "n_opportunity_areas": len(results.opportunity_areas),
@@ -845,7 +838,7 @@ def summary_of(results: Results) -> dict[str, Any]:
         "n_clusters": len(results.clusters),
         "n_unreachable_loads": len(spine.unreachable),
         "n_loads_beyond_capacity": len(results.loads_beyond_capacity),
-        "network_capacity_kw": _num(results.network_capacity_kw),
+        "network_capacity_kw": json_number(results.network_capacity_kw),
         "route_solver": spine.solver,
         "energy_centre_xy_m": [
             round(results.energy_centre.point.x, 2),

@@ -13,11 +13,9 @@ All inputs are plain GeoDataFrames in a projected CRS; nothing is mutated.
 from __future__ import annotations
 
 import base64
-import contextlib
 import io
 import logging
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,7 @@ from shapely.geometry.base import BaseGeometry
 
 from . import _render_layers as _layers
 from ._errors import InputError
+from ._figures import figure_style, save_figure
 from ._io import atomic_path
 
 logger = logging.getLogger(__name__)
@@ -433,59 +432,6 @@ def _add_search(m: folium.Map, named: list[gpd.GeoDataFrame]) -> None:
 # --------------------------------------------------------------------------------------------
 # static figures
 # --------------------------------------------------------------------------------------------
-
-_STYLE: dict[str, Any] = {
-    "figure.figsize": (8.0, 6.0),
-    "figure.dpi": 100,
-    "savefig.dpi": 150,
-    "savefig.bbox": "tight",
-    "font.size": 10,
-    "axes.titlesize": 12,
-    "axes.titleweight": "bold",
-    "axes.labelsize": 10,
-    "axes.grid": False,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "legend.frameon": False,
-    "image.cmap": "YlOrRd",
-}
-
-
-@contextlib.contextmanager
-def figure_style() -> Iterator[None]:
-    """Apply the heatmap figure style (fonts, sizes, dpi) inside a ``with`` block.
-
-    Other stages wrap their figures in it so every PNG looks alike.
-
-    Yields
-    ------
-    None
-    """
-    with mpl.rc_context(_STYLE):  # type: ignore[arg-type]
-        yield
-
-
-def save_figure(fig: Any, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
-    """Save a matplotlib figure as PNG atomically (Agg canvas; no pyplot state involved).
-
-    Parameters
-    ----------
-    fig
-        A :class:`matplotlib.figure.Figure`.
-    path
-        Target ``.png`` file.
-    overwrite
-        Replace an existing file.
-
-    Returns
-    -------
-    path
-        The written file.
-    """
-    target = Path(path)
-    with atomic_path(target, overwrite=overwrite) as tmp:
-        fig.savefig(tmp, format="png")
-    return target
 
 
 def plot_heat_density(

@@ -56,7 +56,7 @@ logger = logging.getLogger(__name__)
 
 _NETWORK_DEFAULTS = NetworkParams()
 
-N_CONNECTIONS = "n_connections"
+N_CONNECTIONS = schema.N_CONNECTIONS
 """Loads column: connections (dwellings, buildings) behind one terminal, for diversity."""
 
 _TREE = "__tree__"
@@ -685,7 +685,7 @@ def route_to_gdf(route: Route) -> gpd.GeoDataFrame:
         frame[c] = frame[c].astype(str)
     frame[schema.KIND] = frame[schema.KIND].astype(str)
     frame[schema.COST_CLASS] = frame[schema.COST_CLASS].astype(str)
-    frame.insert(0, "segment_id", np.arange(len(frame), dtype=np.int64))
+    frame.insert(0, schema.SEGMENT_ID, np.arange(len(frame), dtype=np.int64))
     return gpd.GeoDataFrame(frame, geometry=geoms, crs=route.crs)
 
 
@@ -761,7 +761,7 @@ def loads_from_terminals(
             schema.IS_ANCHOR: sub[schema.IS_ANCHOR].to_numpy(bool)
             if schema.IS_ANCHOR in sub.columns
             else False,
-            "terminal_id": ids,
+            schema.TERMINAL_ID: ids,
         },
         index=pd.Index([nodes[i] for i in ids], name="node"),
     )

@@ -96,6 +96,14 @@ DEMAND_METHOD = "demand_method"
 EXCLUSION_REASON = "exclusion_reason"
 IS_ANCHOR = "is_anchor"
 CLUSTER_ID = "cluster_id"
+PROPERTY_TYPE = "property_type"
+"""Domestic property type (detached ... flat), set by the demand stage; read by cluster."""
+TM46_CATEGORY = "tm46_category"
+"""CIBSE TM46 benchmark category of a non-domestic building (demand stage)."""
+OWNERSHIP = "ownership"
+"""Owner from a demand layer (demand stage), shown on the map."""
+N_DWELLINGS = "n_dwellings"
+"""Dwellings in a building or cluster (cluster stage); costing counts HIUs from it."""
 
 # --- streets (ingest) ------------------------------------------------------------------------
 STREET_ID = "street_id"
@@ -111,6 +119,14 @@ SERVED_PEAK_KW = "served_peak_kw"
 N_DOWNSTREAM = "n_downstream"
 LHD_MWH_PER_M_A = "lhd_mwh_per_m_a"
 PHASE = "phase"
+TERMINAL_ID = "terminal_id"
+"""Id of a terminal (load or energy centre) attached to the network graph."""
+N_CONNECTIONS = "n_connections"
+"""Connections (dwellings, buildings) behind one terminal, for diversity (route loads)."""
+TRENCH_COST_GBP_PER_M = "trench_cost_gbp_per_m"
+"""Civils cost of an edge's trench per metre (network graph edges, route segments)."""
+SEGMENT_ID = "segment_id"
+"""Id of a route segment (route, sizing, costing, export)."""
 
 # --- sizing ----------------------------------------------------------------------------------
 DIVERSITY_FACTOR = "diversity_factor"
@@ -121,6 +137,8 @@ PRESSURE_DROP_PA_PER_M = "pressure_drop_pa_per_m"
 HEAT_LOSS_W_PER_M = "heat_loss_w_per_m"
 HEAT_LOSS_MWH_PER_A = "heat_loss_mwh_per_a"
 CAPEX_GBP = "capex_gbp"
+DESIGN_PEAK_KW = "design_peak_kw"
+"""Peak a pipe is sized for, kW (sizing); costing sizes substations from it."""
 
 BUILDING_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec(BUILDING_ID, "str", "", "stable id: OSM type+id (e.g. 'way/123') or the source id"),

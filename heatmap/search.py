@@ -3,7 +3,8 @@
 :func:`nearby` measures distances along the street network (the way a pipe would run), not as
 the crow flies, and gives for each find an indicative link linear heat density (its demand over
 the network distance) and an indicative link cost (network distance times a trench cost per
-metre). :func:`graph_from_streets` rebuilds a street graph from a saved ``streets`` layer.
+metre). The street graph is the network stage's (:func:`heatmap.network.build_street_graph`, with
+or without terminals attached); rebuild it from a saved ``streets`` layer with that function.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ import shapely
 from pyproj import CRS, Transformer
 from scipy.spatial import cKDTree
 
+from . import schema
 from ._errors import CRSError, InputError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["NEARBY_COLUMNS", "NearbyParams", "graph_from_streets", "nearby"]
+__all__ = ["NEARBY_COLUMNS", "NearbyParams", "nearby"]
 
 NEARBY_COLUMNS: tuple[str, ...] = (
     "kind",
@@ -81,50 +83,6 @@ class NearbyParams:
             raise ValueError(msg)
 
 
-def graph_from_streets(streets: gpd.GeoDataFrame, *, snap_m: float = 0.01) -> nx.Graph:
-    """Build an undirected street graph from line geometries (projected CRS).
-
-    Each line becomes one edge between its end points; ends closer than ``snap_m`` share a node.
-    Use it to rebuild the graph from a saved ``streets`` layer.
-
-    Parameters
-    ----------
-    streets
-        Lines (LineString or MultiLineString) in a projected CRS.
-    snap_m
-        Grid for merging end points, m.
-
-    Returns
-    -------
-    graph
-        :class:`networkx.Graph` with node attributes ``x``, ``y`` and edge attribute
-        ``length_m``; ``graph.graph["crs"]`` set. Parallel lines keep the shorter.
-    """
-    crs = _projected(streets.crs, "streets")
-    lines = streets.geometry.explode(index_parts=False)
-    lines = lines[lines.geom_type == "LineString"]
-    if lines.empty:
-        msg = "streets: the layer has no line geometries to build a street graph from"
-        raise InputError(msg)
-    arr = lines.to_numpy()
-    start = shapely.get_coordinates(shapely.get_point(arr, 0))
-    end = shapely.get_coordinates(shapely.get_point(arr, -1))
-    length = shapely.length(arr)
-    ends = np.round(np.vstack([start, end]) / snap_m).astype("int64")
-    keys, inverse = np.unique(ends, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    n = len(arr)
-    xy = keys * snap_m
-    G = nx.Graph(crs=crs)
-    G.add_nodes_from((i, {"x": float(xy[i, 0]), "y": float(xy[i, 1])}) for i in range(len(keys)))
-    order = np.argsort(-length)  # add long ones first so shorter parallels overwrite them
-    for k in order:
-        u, v = int(inverse[k]), int(inverse[n + k])
-        if u != v:
-            G.add_edge(u, v, length_m=float(length[k]))
-    return G
-
-
 def _projected(crs: Any, what: str) -> CRS:
     if crs is None:
         msg = f"{what}: no CRS; give the projected CRS the layers are in"
@@ -150,10 +108,9 @@ def _node_arrays(G: nx.Graph) -> tuple[list[Any], np.ndarray]:
 
 
 def _edge_length(data: dict[str, Any]) -> float:
-    for key in ("length_m", "length"):
-        if key in data:
-            return float(data[key])
-    msg = "street_graph: edges need length_m (metres)"
+    if schema.LENGTH_M in data:
+        return float(data[schema.LENGTH_M])
+    msg = f"street_graph: edges need {schema.LENGTH_M} (metres; network.build_street_graph sets it)"
     raise InputError(msg)
 
 
@@ -217,8 +174,8 @@ def _candidates(
 
 
 def _anchor_loads(buildings: gpd.GeoDataFrame, params: NearbyParams) -> gpd.GeoDataFrame:
-    if "is_anchor" in buildings.columns:
-        mask = buildings["is_anchor"].fillna(False).astype(bool)
+    if schema.IS_ANCHOR in buildings.columns:
+        mask = buildings[schema.IS_ANCHOR].fillna(False).astype(bool)
     elif "heat_demand_mwh_per_a" in buildings.columns:
         demand = pd.to_numeric(buildings["heat_demand_mwh_per_a"], errors="coerce")
         mask = demand >= params.anchor_min_demand_mwh_per_a
@@ -252,8 +209,8 @@ def nearby(
     site_lonlat
         The site as (longitude, latitude) in WGS84.
     street_graph
-        Undirected street graph from the network stage: nodes with ``x``, ``y`` in ``crs``,
-        edges with ``length_m``.
+        Street graph from :func:`heatmap.network.build_street_graph` (terminals attached or
+        not): nodes with ``x``, ``y`` in ``crs``, edges with ``length_m``.
     buildings
         Buildings with ``heat_demand_mwh_per_a`` and ``is_anchor`` (else anchors are those at or
         above ``params.anchor_min_demand_mwh_per_a``).

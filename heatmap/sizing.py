@@ -23,7 +23,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import schema as sch
-from ._costing_rates import bundled_csv, load_pipe_rates, pipe_capex_gbp
+from ._costing_rates import load_pipe_rates, pipe_capex_gbp
+from ._data import user_or_bundled_csv
 from ._errors import CRSError, InputError, SchemaError, SizingError
 from ._sizing_physics import (
     darcy_friction_factor,
@@ -32,6 +33,7 @@ from ._sizing_physics import (
     pressure_gradient_pa_per_m,
     water_properties,
 )
+from .demand import diversity_factor
 
 __all__ = [
     "SizingParams",
@@ -303,13 +305,7 @@ def load_pipe_catalogue(path: str | Path | None = None) -> pd.DataFrame:
         sizes, inner diameter not below outer, inner diameters that do not rise with DN, or no
         steel series.
     """
-    if path is None:
-        df, name = bundled_csv("sizing_pipe_catalogue.csv").copy(), "sizing_pipe_catalogue.csv"
-    else:
-        if not Path(path).exists():
-            msg = f"pipe catalogue {path} does not exist"
-            raise InputError(msg)
-        df, name = pd.read_csv(path), str(path)
+    df, name = user_or_bundled_csv(path, "sizing_pipe_catalogue.csv", what="pipe catalogue")
     missing = [c for c in CATALOGUE_COLUMNS if c not in df.columns]
     if missing:
         msg = f"{name}: missing column(s) {', '.join(missing)}"
@@ -344,12 +340,6 @@ def load_pipe_catalogue(path: str | Path | None = None) -> pd.DataFrame:
             msg = f"{name}: {material} inner diameters must rise with DN"
             raise InputError(msg)
     return df
-
-
-def diversity_factor(n_connections: npt.ArrayLike) -> npt.NDArray[np.float64]:
-    """Peak diversity f(n) = 0.62 + 0.38 / n for n connections (1.0 for n <= 1; THERMOS)."""
-    n = np.maximum(np.asarray(n_connections, dtype=float), 1.0)
-    return np.asarray(0.62 + 0.38 / n, dtype=float)
 
 
 def temperature_regime(
@@ -612,7 +602,7 @@ def max_capacity_kw(
     p = params or SizingParams()
     cat = load_pipe_catalogue() if catalogue is None else catalogue
     steel = cat[cat["material"] == "steel"]
-    row = steel.loc[steel["dn"].idxmax()]
+    row = steel.iloc[int(np.argmax(steel["dn"].to_numpy()))]
     t_mean = 0.5 * (p.flow_temp_c + p.return_temp_c)
     rho, cp, _ = water_properties(t_mean)
     d = float(row["inner_diameter_mm"]) / 1e3
@@ -627,7 +617,7 @@ def max_capacity_kw(
     grad = pressure_gradient_pa_per_m(flows, d, roughness_mm=eps, temp_c=t_mean)
     ok = flows[grad <= p.max_pressure_gradient_pa_per_m]
     flow = float(ok.max()) if ok.size else 0.0
-    return flow * cp * (p.flow_temp_c - p.return_temp_c) / 1e3
+    return float(flow * cp * (p.flow_temp_c - p.return_temp_c) / 1e3)
 
 
 def size_pipes(
@@ -679,7 +669,8 @@ def size_pipes(
     seg_ids = pipes["segment_id"].to_list()
 
     n_down = pipes[sch.N_DOWNSTREAM].to_numpy(dtype=float)
-    div = diversity_factor(n_down)
+    # segments with no connection downstream carry no diversity (f = 1)
+    div = np.asarray(diversity_factor(np.maximum(n_down, 1.0)), dtype=float)
     peak = pipes[sch.SERVED_PEAK_KW].to_numpy(dtype=float) * (div if p.apply_diversity else 1.0)
     flow = design_flow_kg_per_s(peak, flow_temp_c=p.flow_temp_c, return_temp_c=p.return_temp_c)
     is_service = (pipes[sch.KIND].astype(str) == "service").to_numpy()
@@ -687,7 +678,7 @@ def size_pipes(
 
     chosen = cat.iloc[choice]
     pipes[sch.DIVERSITY_FACTOR] = div
-    pipes["design_peak_kw"] = peak
+    pipes[sch.DESIGN_PEAK_KW] = peak
     pipes[sch.DESIGN_FLOW_KG_PER_S] = flow
     pipes["pipe_id"] = chosen["pipe_id"].to_numpy()
     pipes["material"] = chosen["material"].to_numpy()

@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ._data import bundled_csv
 from ._errors import InputError
 
 __all__ = [
@@ -32,7 +32,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 HOURS_PER_YEAR = 8760
-DATA_DIR = Path(__file__).resolve().parent / "data"
 _DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 # Day-to-day variation of daily mean temperature about the monthly mean, measured on the London
 # City Airport TMYx 2007-2021 EPW by this project: standard deviation 2.62 K, lag-1 autocorrelation
@@ -93,9 +92,8 @@ class Weather:
         return float(heating_degree_days(self).sum())
 
 
-@cache
 def _regional_hdd_table() -> pd.DataFrame:
-    return pd.read_csv(DATA_DIR / "tm46_regional_hdd.csv")
+    return bundled_csv("tm46_regional_hdd.csv")
 
 
 def regional_hdd(region: str) -> float:
@@ -158,7 +156,7 @@ def read_epw(path: str | os.PathLike[str]) -> Weather:
     if len(data) != HOURS_PER_YEAR:
         msg = f"weather file {p}: expected {HOURS_PER_YEAR} hourly rows, found {len(data)}"
         raise InputError(msg)
-    t = pd.to_numeric(data["t"], errors="coerce").to_numpy(dtype=float)
+    t = pd.to_numeric(data["t"], errors="coerce").to_numpy(dtype=float, copy=True)
     bad = ~np.isfinite(t) | (t >= _EPW_MISSING_C)
     if bad.all():
         msg = f"weather file {p}: no valid dry-bulb temperatures"
@@ -186,9 +184,8 @@ def read_epw(path: str | os.PathLike[str]) -> Weather:
     )
 
 
-@cache
 def _monthly_reference() -> pd.DataFrame:
-    return pd.read_csv(DATA_DIR / "weather_monthly_reference.csv")
+    return bundled_csv("weather_monthly_reference.csv")
 
 
 def _synthetic_shape(seed: int) -> np.ndarray:

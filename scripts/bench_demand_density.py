@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sys
 import time
 from pathlib import Path
 
@@ -19,13 +18,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from heatmap.demand import DemandParams, estimate_demand
+from heatmap.density import heat_density_raster, opportunity_areas
+from heatmap.ingest import read_osm
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
-
-from _demand_helpers import london_buildings  # noqa: E402
-
-from heatmap.demand import DemandParams, estimate_demand  # noqa: E402
-from heatmap.density import heat_density_raster, opportunity_areas  # noqa: E402
 
 DEFAULT_PBF = REPO.parent / "shared" / "data" / "osm" / "london_city_bankside_valhalla_2020.osm.pbf"
 
@@ -63,7 +60,7 @@ def main() -> None:
         "property typing (the slow path)",
     )
     args = ap.parse_args()
-    base = london_buildings(args.pbf)
+    base = read_osm(args.pbf).buildings
     b = tile(base, args.tiles)
     n = len(b)
     mem0 = peak_mb()

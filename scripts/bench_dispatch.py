@@ -1,6 +1,6 @@
 """Benchmark and study check for heatmap.dispatch.
 
-Builds a UK-shaped hourly profile (North Eastern synthetic weather, degree-hour method) with the
+Builds the pipeline's hourly profile (heatmap.demand, on North Eastern synthetic weather) with the
 Killingworth study's Phase 1 peak (4.6 MW) and annual heat incl. losses (11,803 MWh), then:
 times one 8,760-hour dispatch (target < 50 ms) and a 10 x 10 sizing sweep (target < 5 s), and
 prints the low-carbon share of 2.51 MW of heat pump against store size (study: 97 % with 200 m3).
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from heatmap._dispatch_profiles import degree_hour_demand_kw
+from heatmap.demand import hourly_profile_kw
 from heatmap.dispatch import (
     DispatchParams,
     dispatch,
@@ -33,8 +33,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--figures", type=Path, default=None, help="write PNG figures here")
     args = ap.parse_args()
-    temp = np.asarray(synthetic_weather("North Eastern").temperature_c, dtype=float)
-    demand = degree_hour_demand_kw(temp, annual_mwh=11803.0, peak_kw=4600.0)
+    demand = hourly_profile_kw(11803.0, 4600.0, weather=synthetic_weather("North Eastern"))
     params = DispatchParams(hp_capacity_kw=2515.0)
     dispatch(demand, params=params)
     n = 20

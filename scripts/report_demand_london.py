@@ -9,19 +9,16 @@ Buildings with no use tag (building=yes) are treated as non-domestic general off
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from heatmap.demand import DemandParams, anchor_loads, demand_summary, estimate_demand
+from heatmap.density import heat_density_raster, opportunity_areas, write_geotiff
+from heatmap.ingest import read_osm
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
-
-from _demand_helpers import london_buildings  # noqa: E402
-
-from heatmap.demand import DemandParams, anchor_loads, demand_summary, estimate_demand  # noqa: E402
-from heatmap.density import heat_density_raster, opportunity_areas, write_geotiff  # noqa: E402
 
 DEFAULT_PBF = REPO.parent / "shared" / "data" / "osm" / "london_city_bankside_valhalla_2020.osm.pbf"
 
@@ -32,7 +29,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=None, help="folder for heat_density.tif")
     args = ap.parse_args()
     pd.set_option("display.width", 160)
-    b = london_buildings(args.pbf)
+    area = read_osm(args.pbf)
+    b = area.buildings
     d = estimate_demand(b, params=DemandParams(untagged_use="non_domestic"))
     n = len(d)
     excl = d["demand_source"] == "excluded"
@@ -78,10 +76,7 @@ def main() -> None:
     r250 = heat_density_raster(d, cell_size_m=100.0, smoothing_radius_m=250.0)
     print(f"smoothed (250 m disc): max {r250.density_mwh_per_ha_a.max():,.0f} MWh/ha/yr")
 
-    import pyrosm
-
-    streets = pyrosm.OSM(str(args.pbf)).get_network(network_type="all").to_crs(27700)
-    streets = streets[streets.geometry.notna()]
+    streets = area.streets
     hull_ha = d.union_all().convex_hull.area / 1e4
     print(
         f"\nstreets: {streets.length.sum() / 1000:,.1f} km in the extract; buildings' hull "

@@ -288,10 +288,10 @@ def test_profile_london_epw(london_epw) -> None:
 
 @pytest.mark.shared_data
 def test_city_of_london_every_building_accounted(london_pbf) -> None:
-    from _demand_helpers import london_buildings
+    from heatmap.ingest import read_osm
 
     d = estimate_demand(
-        london_buildings(london_pbf), params=DemandParams(untagged_use="non_domestic")
+        read_osm(london_pbf).buildings, params=DemandParams(untagged_use="non_domestic")
     )
     included = d["demand_source"] != "excluded"
     assert (d.loc[included, "heat_demand_mwh_per_a"].notna()).all()

@@ -77,12 +77,11 @@ def test_lhd_rules_with_streets() -> None:
 
 @pytest.mark.shared_data
 def test_city_of_london_density(london_pbf) -> None:
-    from _demand_helpers import london_buildings
-
     from heatmap.demand import DemandParams, estimate_demand
+    from heatmap.ingest import read_osm
 
     d = estimate_demand(
-        london_buildings(london_pbf), params=DemandParams(untagged_use="non_domestic")
+        read_osm(london_pbf).buildings, params=DemandParams(untagged_use="non_domestic")
     )
     r = heat_density_raster(d)
     assert r.demand_mwh_per_a.sum() == pytest.approx(d["heat_demand_mwh_per_a"].sum())

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from heatmap._dispatch_profiles import degree_hour_demand_kw, synthetic_uk_temperature_c
 from heatmap._errors import ConfigError, InfeasibleDispatchError, InputError, SizingError
 from heatmap._params import params_from_mapping
 from heatmap.dispatch import (
@@ -29,19 +28,14 @@ STUDY_ANNUAL_MWH = 11803.0  # study Phase 1 heat incl. losses (exec summary: 10,
 STUDY_HP_KW = 2515.0  # study Table 22
 
 
-def _uk_temperature() -> np.ndarray:
-    """North Eastern (Killingworth) synthetic year from heatmap.weather, else a private one."""
-    try:
-        from heatmap.weather import synthetic_weather
-    except ImportError:  # pragma: no cover - weather module written by another engineer
-        return synthetic_uk_temperature_c()
-    return np.asarray(synthetic_weather("North Eastern").temperature_c, dtype=float)
-
-
 @pytest.fixture(scope="module")
 def study_demand() -> np.ndarray:
-    return degree_hour_demand_kw(
-        _uk_temperature(), annual_mwh=STUDY_ANNUAL_MWH, peak_kw=STUDY_PEAK_KW
+    """The pipeline's hourly profile (heatmap.demand) on a North Eastern (Killingworth) year."""
+    from heatmap.demand import hourly_profile_kw
+    from heatmap.weather import synthetic_weather
+
+    return hourly_profile_kw(
+        STUDY_ANNUAL_MWH, STUDY_PEAK_KW, weather=synthetic_weather("North Eastern")
     )
 
 
@@ -243,13 +237,6 @@ def test_figures(study_demand: np.ndarray, tmp_path: Path) -> None:
 
     with pytest.raises(OutputExistsError):
         plot_load_duration(res, tmp_path / "ldc.png")
-
-
-def test_private_profile_helper_matches_targets() -> None:
-    d = degree_hour_demand_kw(synthetic_uk_temperature_c(), annual_mwh=11800.0, peak_kw=4600.0)
-    assert d.sum() / 1000 == pytest.approx(11800.0)
-    assert d.max() == pytest.approx(4600.0)
-    assert d.min() >= 0
 
 
 def test_csv_and_summary(study_demand: np.ndarray, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from pyproj import Transformer
 from shapely.geometry import LineString, Point, box
 
-from heatmap import export, search
+from heatmap import export, network, search
 from heatmap._errors import InputError
 from heatmap.cli.main import cli
 
@@ -164,21 +164,44 @@ def test_site_outside_the_area_says_how_far() -> None:
         search.nearby(far, street_graph=_grid(), buildings=_layers()["buildings"], crs=BNG)
 
 
-def test_graph_from_streets_rebuilds_lengths() -> None:
-    lines = [
-        LineString([(X0, Y0), (X0 + 100, Y0)]),
-        LineString([(X0 + 100, Y0), (X0 + 100, Y0 + 50), (X0 + 200, Y0 + 50)]),
-    ]
-    G = search.graph_from_streets(gpd.GeoDataFrame(geometry=lines, crs=BNG))
-    assert G.number_of_nodes() == 3
-    assert sorted(d["length_m"] for *_, d in G.edges(data=True)) == [100.0, 150.0]
+def test_nearby_on_the_network_stage_graph() -> None:
+    """The network stage's graph, with terminals attached, gives the hand-computed distances."""
+    G = _grid()
+    streets = gpd.GeoDataFrame(
+        {"highway": ["residential"] * G.number_of_edges()},
+        geometry=[
+            LineString([(G.nodes[u]["x"], G.nodes[u]["y"]), (G.nodes[v]["x"], G.nodes[v]["y"])])
+            for u, v in G.edges
+        ],
+        crs=BNG,
+    )
+    street_graph = network.build_street_graph(streets)
+    assert sorted({d["length_m"] for *_, d in street_graph.edges(data=True)}) == [100.0]
+    layers = _layers()
+    with_terminals, _ = network.attach_terminals(
+        street_graph, layers["buildings"], id_column="building_id"
+    )
+    site = _lonlat(X0, Y0)
+    finds = search.nearby(site, street_graph=street_graph, radius_m=1000.0, **layers)
+    got = dict(zip(finds["name"], finds["network_distance_m"], strict=False))
+    assert got["East Hall"] == pytest.approx(310.0, abs=0.2)
+    assert got["Diagonal Tower"] == pytest.approx(400.0, abs=0.2)
+    assert got["Citigen"] == pytest.approx(400.0, abs=0.2)
+    assert got["Far Works"] == pytest.approx(800.0, abs=0.2)
+    finds = search.nearby(site, street_graph=with_terminals, radius_m=1000.0, **layers)
+    got = dict(zip(finds["name"], finds["network_distance_m"], strict=False))
+    # the street x = 300 m crosses East Hall: its service point is where that street leaves the
+    # footprint (y = 12 m), so 300 + 12 m of street and a 2 m spur from the footprint's centre
+    assert got["East Hall"] == pytest.approx(314.0, abs=0.2)
+    assert got["Citigen"] == pytest.approx(400.0, abs=0.2)
+    assert got["Far Works"] == pytest.approx(800.0, abs=0.2)
 
 
 def test_cli_nearby_from_results(tmp_path: Path) -> None:
     layers = _layers()
     G = _grid()
     streets = gpd.GeoDataFrame(
-        {"name": ["Grid Street"] * G.number_of_edges()},
+        {"name": ["Grid Street"] * G.number_of_edges(), "highway": "residential"},
         geometry=[
             LineString([(G.nodes[u]["x"], G.nodes[u]["y"]), (G.nodes[v]["x"], G.nodes[v]["y"])])
             for u, v in G.edges
@@ -234,8 +257,8 @@ def test_city_of_london_sorted_by_network_distance(london_pbf: Path) -> None:
     b = b.assign(heat_demand_mwh_per_a=b.area * 0.1).set_index(
         b["id"].astype(str).rename("building_id")
     )
-    streets = osm.get_network(network_type="driving")[["geometry"]].to_crs(crs)
-    G = search.graph_from_streets(streets)
+    streets = osm.get_network(network_type="driving")[["highway", "geometry"]].to_crs(crs)
+    G = network.build_street_graph(streets)
     site = (-0.0922, 51.5155)  # Guildhall
     finds = search.nearby(
         site,

@@ -112,7 +112,13 @@ def test_darcy_weisbach_colebrook_hand_calculation() -> None:
 
 
 def test_diversity_factor() -> None:
-    np.testing.assert_allclose(diversity_factor([0, 1, 2, 100]), [1.0, 1.0, 0.81, 0.6238])
+    # one definition (the demand stage's); size_pipes counts a segment with no connection
+    # downstream as one (f = 1)
+    from heatmap import demand
+
+    assert diversity_factor is demand.diversity_factor
+    n = np.maximum([0, 1, 2, 100], 1.0)
+    np.testing.assert_allclose(diversity_factor(n), [1.0, 1.0, 0.81, 0.6238])
 
 
 @pytest.mark.shared_data

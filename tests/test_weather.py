@@ -49,3 +49,37 @@ def test_read_epw_rejects_non_epw(tmp_path) -> None:
     p.write_text("not,an,epw\n" * 10)
     with pytest.raises(InputError, match="LOCATION"):
         read_epw(p)
+
+
+def test_read_epw_fills_missing_temperatures(tmp_path) -> None:
+    """EPW 'missing' (99.9) hours are interpolated linearly (pandas copy-on-write regression:
+    the temperature array from the parsed table is read-only unless copied)."""
+    header = ["LOCATION,Testville,-,GBR,test,000000,51.5,-0.1,0.0,10.0"]
+    header += [f"HEADER{i},x" for i in range(1, 8)]
+    temps = 10.0 + 5.0 * np.sin(np.arange(8760) * 2 * np.pi / 24)
+    temps[[100, 101, 5000]] = 99.9
+    rows = []
+    for h, t in enumerate(temps):
+        day = h // 24
+        month = (
+            int(
+                np.searchsorted(
+                    np.cumsum([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]), day, side="right"
+                )
+            )
+            + 1
+        )
+        rows.append(f"2019,{month},1,{h % 24 + 1},60,x,{t:.1f},5.0")
+    p = tmp_path / "gaps.epw"
+    p.write_text("\n".join(header + rows) + "\n", encoding="latin-1")
+    w = read_epw(p)
+    expected = 10.0 + 5.0 * np.sin(np.arange(8760) * 2 * np.pi / 24)
+    # hours 100-101 lie between valid hours 99 and 102; 5000 between 4999 and 5001
+    assert w.temperature_c[100] == pytest.approx(
+        np.interp(100, [99, 102], expected[[99, 102]]), abs=0.06
+    )
+    assert w.temperature_c[101] == pytest.approx(
+        np.interp(101, [99, 102], expected[[99, 102]]), abs=0.06
+    )
+    assert w.temperature_c[5000] == pytest.approx(0.5 * (expected[4999] + expected[5001]), abs=0.06)
+    assert (w.temperature_c < 99).all()

@@ -93,7 +93,7 @@ def nearby(
 
 def _load_layers(osm_path: Path | None, results_dir: Path | None) -> dict[str, Any]:
     """Buildings, street graph, CRS and optional layers from an OSM file or a results folder."""
-    from .. import export, search
+    from .. import export, network
     from .._errors import InputError
 
     if osm_path is not None:
@@ -119,7 +119,7 @@ def _load_layers(osm_path: Path | None, results_dir: Path | None) -> dict[str, A
         msg = f"{gpkg}: no streets layer to measure network distances along; rerun `heatmap run`"
         raise InputError(msg)
     buildings = layers["buildings"]
-    graph = search.graph_from_streets(layers["streets"].to_crs(buildings.crs))
+    graph = network.build_street_graph(layers["streets"].to_crs(buildings.crs))
     return {
         "buildings": buildings,
         "street_graph": graph,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -11,14 +10,6 @@ from typing import Any
 import click
 
 from .options import json_opt
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if hasattr(value, "item"):
-        return _clean(value.item())
-    return value
 
 
 @click.command(short_help="Screen housing clusters (metres and GBP per dwelling, viable).")
@@ -90,8 +81,10 @@ def screen_clusters(
         raise InputError(msg) from exc
     out = run_screen(table, params=params)
     if as_json:
-        records = [{k: _clean(v) for k, v in row.items()} for row in out.to_dict("records")]
-        click.echo(json.dumps(records, indent=1))
+        from .._json import jsonable
+
+        records = jsonable(out.to_dict("records"))
+        click.echo(json.dumps(records, indent=1, allow_nan=False))
         return
     for row in out.itertuples(index=False):
         flag = "VIABLE" if row.viable else "no"
