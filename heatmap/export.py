@@ -555,6 +555,7 @@ def save_results(
             "grant_tests.csv": econ.grant_tests,
             "sensitivities.csv": econ.sensitivities,
             "energy_centre_alternatives.csv": results.energy_centre.alternatives,
+            "plant_sizing_sweep.csv": results.plant_sweep.table,
             "anchor_loads.csv": pd.DataFrame(results.anchor_loads.drop(columns="geometry")),
         }
         for name, table in tables.items():
@@ -563,6 +564,7 @@ def save_results(
         dispatch_stage.plot_load_duration(results.dispatch, stage / figures / "load_duration.png")
         dispatch_stage.plot_typical_days(results.dispatch, stage / figures / "typical_days.png")
         dispatch_stage.plot_annual_profile(results.dispatch, stage / figures / "energy_balance.png")
+        dispatch_stage.plot_sweep(results.plant_sweep, stage / figures / "plant_sizing_sweep.png")
         economics_stage.plot_cashflow(econ, stage / figures / "cashflow.png")
         economics_stage.plot_tornado(econ.sensitivities, stage / figures / "sensitivity.png")
         render.plot_heat_density(

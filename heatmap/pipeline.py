@@ -42,6 +42,7 @@ from ._errors import InputError
 from ._json import json_number
 from ._version import __version__
 from .config import AreaParams, Scenario
+from .dispatch import SweepResult
 
 __all__ = [
     "Results",
@@ -59,6 +60,7 @@ __all__ = [
     "network_profile_kw",
     "plan_route",
     "plant_dispatch",
+    "plant_sweep",
     "prepare_area",
     "run",
     "select_loads",
@@ -113,6 +115,8 @@ class Results:
         CAPEX bill of quantities.
     dispatch
         Hourly plant dispatch.
+    plant_sweep
+        Heat pump x store sizing sweep around the scenario's plant (:func:`plant_sweep`).
     economics
         Cashflows, NPV/IRR/LCOH, carbon and grant tests.
     summary
@@ -141,6 +145,7 @@ class Results:
     sizing: sizing.SizingResult
     cost: costing.CostBreakdown
     dispatch: dispatch.DispatchResult
+    plant_sweep: SweepResult
     economics: economics.EconomicsResult
     summary: dict[str, Any]
     timings_s: dict[str, float]
@@ -604,9 +609,9 @@ def run(scenario: Scenario | None = None, *, progress: bool = True) -> Results:
             lambda: sizing.size_pipes(route.route_to_gdf(plan.route), params=scenario.sizing),
         )
         connected = connected_buildings(buildings, plan.route)
-        plant = _timed(
-            stages, "dispatch", lambda: plant_dispatch(connected, sized, wx, scenario.dispatch)
-        )
+        with stages.stage("dispatch"):
+            plant = plant_dispatch(connected, sized, wx, scenario.dispatch)
+            sweep = plant_sweep(connected, sized, wx, scenario.dispatch)
         cost = _timed(stages, "costing", lambda: capex(sized, plant, connected, scenario))
         econ = _timed(
             stages,
@@ -633,6 +638,7 @@ def run(scenario: Scenario | None = None, *, progress: bool = True) -> Results:
         sizing=sized,
         cost=cost,
         dispatch=plant,
+        plant_sweep=sweep,
         economics=econ,
         summary={},
         timings_s=dict(stages.timings),
@@ -697,6 +703,37 @@ def plant_dispatch(
     load_kw = network_profile_kw(connected, wx)
     losses_kw = sized.annual_heat_loss_mwh_per_a * 1000.0 / load_kw.size
     return dispatch.dispatch(load_kw, params=params, losses_kw=losses_kw)
+
+
+SWEEP_HP_SHARES_OF_PEAK = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+"""Heat-pump capacities tried by the plant sizing sweep, as shares of the network peak."""
+SWEEP_STORE_VOLUMES_M3 = (0.0, 50.0, 100.0, 200.0, 400.0, 800.0)
+"""Thermal-store volumes tried by the plant sizing sweep (m3); the study chose 200 m3."""
+
+
+def plant_sweep(
+    connected: pd.DataFrame,
+    sized: sizing.SizingResult,
+    wx: weather.Weather,
+    params: dispatch.DispatchParams,
+) -> dispatch.SweepResult:
+    """Heat pump x store sizing sweep on the same hourly load as :func:`plant_dispatch`.
+
+    The grid spans :data:`SWEEP_HP_SHARES_OF_PEAK` of the peak load (demand plus losses) and
+    :data:`SWEEP_STORE_VOLUMES_M3`; the chosen option is the least annualised cost meeting
+    ``[dispatch] target_low_carbon_share_pct``. It is reported beside the dispatch of the
+    scenario's own plant, which it does not replace.
+    """
+    load_kw = network_profile_kw(connected, wx)
+    losses_kw = sized.annual_heat_loss_mwh_per_a * 1000.0 / load_kw.size
+    peak_kw = float(load_kw.max()) + losses_kw
+    return dispatch.sizing_sweep(
+        load_kw,
+        hp_capacities_kw=[round(share * peak_kw, 1) for share in SWEEP_HP_SHARES_OF_PEAK],
+        store_volumes_m3=SWEEP_STORE_VOLUMES_M3,
+        params=params,
+        losses_kw=losses_kw,
+    )
 
 
 def connections_table(connected: pd.DataFrame) -> pd.DataFrame:
@@ -805,6 +842,7 @@ def summary_of(results: Results) -> dict[str, Any]:
     d = results.dispatch
     segments = results.sizing.pipes
     street = segments[schema.KIND] == schema.EdgeKind.STREET
+    chosen = results.plant_sweep.chosen
     summary: dict[str, Any] = {
         "n_buildings": len(b),
         "total_heat_demand_mwh_per_a": float(b[schema.HEAT_DEMAND_MWH_PER_A].fillna(0).sum()),
@@ -823,6 +861,10 @@ def summary_of(results: Results) -> dict[str, Any]:
         "store_volume_m3": float(results.scenario.dispatch.store_volume_m3),
         "boiler_capacity_kw": float(d.boiler_capacity_kw),
         "low_carbon_share_pct": json_number(d.low_carbon_share_pct),
+        "sweep_hp_capacity_kw": (None if chosen is None else json_number(chosen["hp_capacity_kw"])),
+        "sweep_store_volume_m3": (
+            None if chosen is None else json_number(chosen["store_volume_m3"])
+        ),
         "spf": json_number(d.spf),
         "unmet_heat_mwh_per_a": json_number(d.unmet_mwh),
         "npv_gbp": json_number(econ.get("npv_gbp")),
