@@ -48,7 +48,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pbf", type=Path, default=PBF)
     ap.add_argument("--method", default="default", choices=["default", "fast", "exact"])
-    ap.add_argument("--time-limit", type=float, default=8.0, help="solver budget, whole route, s")
+    ap.add_argument(
+        "--time-limit", type=float, default=60.0, help="solver time cap, whole route, s"
+    )
     ap.add_argument("--lhd-threshold", type=float, default=3.0, help="MWh/m/a (study: 3)")
     ap.add_argument("--prune", action="store_true", help="prune low-LHD leaf branches")
     ap.add_argument("--prize", action="store_true", help="prize-collecting: drop unpaying loads")

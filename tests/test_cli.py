@@ -381,7 +381,7 @@ def test_stage_route_matches_full_run(chain: dict[str, Path], summary: dict[str,
     spine = seg.loc[street, schema.LENGTH_M].sum()
     assert spine == pytest.approx(summary["spine_length_m"], rel=1e-9), (
         "the route solver gave a different spine for the same inputs: its default method's "
-        "local search stops on a wall-clock deadline (heatmap.steiner.LARGE_GRAPH_BUDGET_S), "
+        "local search was cut short by its time limit (see the log), "
         "so the tree depends on machine speed and load"
     )
 
