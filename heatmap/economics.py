@@ -21,6 +21,7 @@ t by ``(1 + r)^t`` (spreadsheet ``=CF0 + NPV(r, CF1:CFn)``).
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass, field
 from typing import Literal
@@ -71,6 +72,21 @@ class EconomicsParams:
         default=None,
         metadata=_m(
             "first cashflow year; None = earliest phase start year", f"{_K} Table 23 (2024)"
+        ),
+    )
+    phase_start_years: tuple[int, ...] = field(
+        default=(),
+        metadata=_m(
+            "start year of each build phase (phase 1 first); empty = phase 1 in start_year "
+            "(else the year after next) and each later phase phase_interval_years later",
+            f"{_K} Table 23 (2024, 2026, 2028)",
+        ),
+    )
+    phase_interval_years: int = field(
+        default=2,
+        metadata=_m(
+            "years between the starts of consecutive phases when phase_start_years is empty",
+            f"{_K} Table 23 (phases start 2024, 2026, 2028)",
         ),
     )
     price_scenario: Literal["central", "low", "high", "fixed"] = field(
@@ -347,6 +363,13 @@ class EconomicsParams:
     def __post_init__(self) -> None:
         if self.discount_rate_pct < 0:
             msg = f"discount_rate_pct: {self.discount_rate_pct} is negative; give a rate >= 0 %"
+            raise ValueError(msg)
+        ys = self.phase_start_years
+        if any(b < a for a, b in itertools.pairwise(ys)):
+            msg = f"phase_start_years: give years in phase order, not decreasing, got {list(ys)}"
+            raise ValueError(msg)
+        if self.phase_interval_years < 0:
+            msg = f"phase_interval_years: must be >= 0, got {self.phase_interval_years}"
             raise ValueError(msg)
         if not self.horizons_years or min(self.horizons_years) < 1:
             msg = "horizons_years: give one or more horizons of at least 1 year, e.g. [25, 30, 40]"

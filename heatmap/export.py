@@ -558,6 +558,8 @@ def save_results(
             "plant_sizing_sweep.csv": results.plant_sweep.table,
             "anchor_loads.csv": pd.DataFrame(results.anchor_loads.drop(columns="geometry")),
         }
+        if results.phases is not None:
+            tables["phases.csv"] = results.phases
         for name, table in tables.items():
             write_csv(table, stage / name)
         (stage / figures).mkdir()

@@ -24,6 +24,7 @@ import pyproj
 from shapely.geometry import Point
 from tqdm.auto import tqdm
 
+from . import _pipeline_phases as phasing
 from . import (
     cluster,
     costing,
@@ -40,11 +41,28 @@ from . import (
 )
 from ._errors import InputError
 from ._json import json_number
+from ._pipeline_phases import select_loads, select_phased_loads
+from ._pipeline_plant import (
+    DEFAULT_START_YEAR,
+    SWEEP_HP_SHARES_OF_PEAK,
+    SWEEP_STORE_VOLUMES_M3,
+    capex,
+    connections_table,
+    economics_inputs,
+    network_profile_kw,
+    phase_dispatch,
+    phase_years,
+    plant_dispatch,
+    plant_sweep,
+)
 from ._version import __version__
 from .config import AreaParams, Scenario
-from .dispatch import SweepResult
+from .dispatch import DispatchResult, SweepResult
 
 __all__ = [
+    "DEFAULT_START_YEAR",
+    "SWEEP_HP_SHARES_OF_PEAK",
+    "SWEEP_STORE_VOLUMES_M3",
     "Results",
     "RoutePlan",
     "capex",
@@ -58,12 +76,15 @@ __all__ = [
     "loads_within_capacity",
     "map_density",
     "network_profile_kw",
+    "phase_dispatch",
+    "phase_years",
     "plan_route",
     "plant_dispatch",
     "plant_sweep",
     "prepare_area",
     "run",
     "select_loads",
+    "select_phased_loads",
     "summary_of",
 ]
 
@@ -73,10 +94,6 @@ T = TypeVar("T")
 
 N_CONNECTIONS = schema.N_CONNECTIONS
 N_DWELLINGS = schema.N_DWELLINGS
-
-DEFAULT_START_YEAR = 2027
-"""First cashflow year when ``[economics] start_year`` is not set: a scheme planned now
-would start operating no earlier than the year after next."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +145,15 @@ class Results:
         could not carry them (:func:`loads_within_capacity`).
     network_capacity_kw
         The diversified-peak limit that was applied.
+    phases
+        One row per build phase (``phases.csv``, :func:`heatmap._pipeline_phases.phase_table`):
+        start year, spine, heat, LHD, losses, plant added, energy and CAPEX; None for results
+        built without it.
+    phase_dispatch
+        The plant dispatched on the network as built up to each phase (the last is
+        ``dispatch``).
+    cluster_loads
+        The viable clusters offered to the route as loads (:func:`select_phased_loads`).
     """
 
     scenario: Scenario
@@ -151,6 +177,9 @@ class Results:
     timings_s: dict[str, float]
     loads_beyond_capacity: tuple[str, ...] = ()
     network_capacity_kw: float = float("nan")
+    phases: pd.DataFrame | None = None
+    phase_dispatch: tuple[DispatchResult, ...] = ()
+    cluster_loads: gpd.GeoDataFrame | None = None
 
     @property
     def crs(self) -> pyproj.CRS:
@@ -249,47 +278,6 @@ def load_weather(area: AreaParams, params: demand.DemandParams) -> weather.Weath
     if area.weather_path:
         return weather.read_epw(area.weather_path)
     return weather.synthetic_weather(params.region)
-
-
-def select_loads(
-    buildings: gpd.GeoDataFrame, *, anchor_threshold_mwh_per_a: float, min_loads: int = 2
-) -> gpd.GeoDataFrame:
-    """Choose the buildings the spine connects: the anchor loads.
-
-    Parameters
-    ----------
-    buildings
-        Buildings with demand.
-    anchor_threshold_mwh_per_a
-        Annual demand from which a building is an anchor load.
-    min_loads
-        Where fewer buildings reach the threshold, the largest ``min_loads`` loads are taken
-        (logged), so that small areas still get a route.
-
-    Returns
-    -------
-    loads
-        The selected buildings, largest first.
-    """
-    demand_col = buildings[schema.HEAT_DEMAND_MWH_PER_A].fillna(0.0)
-    heated = buildings[demand_col > 0]
-    if heated.empty:
-        msg = (
-            "no building in the area has a heat demand (all excluded or zero); check the "
-            "buildings layer and the exclusion reasons in the buildings output"
-        )
-        raise InputError(msg)
-    anchors = heated[heated[schema.HEAT_DEMAND_MWH_PER_A] >= anchor_threshold_mwh_per_a]
-    if len(anchors) >= min_loads:
-        return anchors.sort_values(schema.HEAT_DEMAND_MWH_PER_A, ascending=False)
-    logger.info(
-        "only %d building(s) reach the anchor threshold of %.0f MWh/a; connecting the %d "
-        "largest loads instead",
-        len(anchors),
-        anchor_threshold_mwh_per_a,
-        min(min_loads, len(heated)),
-    )
-    return heated.nlargest(min(min_loads, len(heated)), schema.HEAT_DEMAND_MWH_PER_A)
 
 
 def prepare_area(
@@ -433,46 +421,53 @@ class RoutePlan:
     route: route.Route
     beyond_capacity: tuple[str, ...] = ()
     capacity_kw: float = float("nan")
+    selected: gpd.GeoDataFrame | None = None
+    """The loads offered to the route (:func:`select_phased_loads`), before the capacity cap."""
 
 
 def plan_route(
-    buildings: gpd.GeoDataFrame, streets: gpd.GeoDataFrame, scenario: Scenario
+    buildings: gpd.GeoDataFrame,
+    streets: gpd.GeoDataFrame,
+    scenario: Scenario,
+    *,
+    clusters: pd.DataFrame | None = None,
 ) -> RoutePlan:
     """Network and route stages: attach the loads, site the energy centre, solve the spine.
 
     Parameters
     ----------
     buildings
-        Buildings with demand (``n_dwellings``, when present, counts connections).
+        Buildings with demand (``n_dwellings``, when present, counts connections;
+        ``cluster_id`` from the cluster stage for cluster loads).
     streets
         Noded street lines.
     scenario
-        ``[network]``, ``[route]``, ``[demand]`` anchor threshold and ``[area]`` energy centre.
+        ``[network]``, ``[route]`` (phasing, clusters, capacity), ``[demand]`` anchor threshold,
+        ``[cluster]`` and ``[area]`` energy centre.
+    clusters
+        Screened clusters of these buildings; when omitted and ``[route]
+        connect_viable_clusters`` is on, the buildings are clustered here with ``[cluster]``
+        (the same clusters the cluster stage finds).
 
     Returns
     -------
     plan
-        Graph, energy centre and route.
+        Graph, energy centre, route (phases nested, see :func:`heatmap.route.build_route`) and
+        the loads offered.
     """
     G = network.keep_largest_component(network.build_street_graph(streets, params=scenario.network))
-    selected = select_loads(
-        buildings, anchor_threshold_mwh_per_a=scenario.demand.anchor_threshold_mwh_per_a
-    )
+    if clusters is None and scenario.route.connect_viable_clusters:
+        clusters = _clusters_for(buildings, streets, scenario)
+    selected = select_phased_loads(buildings, scenario, clusters=clusters)
     points = gpd.GeoDataFrame(
         {"terminal_id": selected.index.astype(str)},
-        geometry=selected.geometry.representative_point().to_numpy(),
+        geometry=selected.geometry.to_numpy(),
         crs=buildings.crs,
     )
     G, nodes = network.attach_terminals(
         G, points, id_column="terminal_id", role="load", params=scenario.network
     )
-    dwellings = (
-        selected[N_DWELLINGS].to_numpy(np.int64)
-        if N_DWELLINGS in selected.columns
-        else np.ones(len(selected), dtype=np.int64)
-    )
-    conn = selected.assign(**{N_CONNECTIONS: np.maximum(1, dwellings)})
-    loads = route.loads_from_terminals(nodes, conn)
+    loads = route.loads_from_terminals(nodes, selected.set_axis(selected.index.astype(str)))
     if loads.empty:
         msg = (
             f"none of the {len(selected)} selected loads lies within "
@@ -496,13 +491,23 @@ def plan_route(
         route=spine,
         beyond_capacity=tuple(str(t) for t in beyond["terminal_id"]),
         capacity_kw=cap_kw,
+        selected=selected,
     )
+
+
+def _clusters_for(
+    buildings: gpd.GeoDataFrame, streets: gpd.GeoDataFrame, scenario: Scenario
+) -> pd.DataFrame | None:
+    """Cluster and screen the buildings (for :func:`plan_route` called without clusters)."""
+    if schema.USE not in buildings.columns:
+        return None
+    return cluster.cluster_buildings(buildings, streets=streets, params=scenario.cluster).clusters
 
 
 def loads_within_capacity(
     G: nx.Graph, root: Any, loads: pd.DataFrame, *, capacity_kw: float
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split loads into those one spine can serve, nearest first, and the rest.
+    """Split loads into those one spine can serve, phase by phase nearest first, and the rest.
 
     Parameters
     ----------
@@ -511,22 +516,32 @@ def loads_within_capacity(
     root
         Energy-centre node.
     loads
-        Loads indexed by node with ``peak_load_kw``.
+        Loads indexed by node with ``peak_load_kw``, optional ``phase`` (default 1) and
+        ``n_connections`` (default 1).
     capacity_kw
-        Largest diversified peak, f(n) × Σ peaks, the spine may carry.
+        Largest diversified peak, f(n) × Σ peaks with n the connections served, the spine may
+        carry (as the route's root segment computes it).
 
     Returns
     -------
     within, beyond
-        Loads connected (nearest along the streets first, while the diversified peak stays
-        within ``capacity_kw``; always at least the nearest) and loads left for another
-        energy centre or spine. Loads unreachable from ``root`` stay in ``within`` so that the
-        route stage reports them.
+        Loads connected (in phase order, nearest along the streets first within a phase, while
+        the diversified peak of the whole nested network stays within ``capacity_kw``; always
+        at least the first) and loads left for another energy centre or spine. Loads
+        unreachable from ``root`` stay in ``within`` so that the route stage reports them.
     """
     dist = nx.single_source_dijkstra_path_length(G, root, weight="length_m")
-    order = sorted(loads.index, key=lambda n: dist.get(n, np.inf))
+    phase = (
+        loads[schema.PHASE].to_dict()
+        if schema.PHASE in loads.columns
+        else dict.fromkeys(loads.index, 1)
+    )
+    order = sorted(loads.index, key=lambda n: (phase[n], dist.get(n, np.inf)))
     peaks = loads.loc[order, schema.PEAK_LOAD_KW].to_numpy(float)
-    n = np.arange(1, len(peaks) + 1)
+    if N_CONNECTIONS in loads.columns:
+        n = np.cumsum(np.maximum(loads.loc[order, N_CONNECTIONS].to_numpy(float), 1.0))
+    else:
+        n = np.arange(1, len(peaks) + 1)
     diversified = np.cumsum(peaks) * demand.diversity_factor(n)
     keep = max(1, int(np.searchsorted(diversified, capacity_kw, side="right")))
     within, beyond = loads.loc[order[:keep]], loads.loc[order[keep:]]
@@ -544,11 +559,46 @@ def loads_within_capacity(
     return within, beyond
 
 
-def connected_buildings(buildings: gpd.GeoDataFrame, spine: route.Route) -> gpd.GeoDataFrame:
-    """The buildings the route connects, with their phase."""
+def connected_buildings(
+    buildings: gpd.GeoDataFrame,
+    spine: route.Route,
+    *,
+    cluster_loads: pd.DataFrame | None = None,
+) -> gpd.GeoDataFrame:
+    """The loads the route connects, one row each, with their phase.
+
+    Parameters
+    ----------
+    buildings
+        Buildings with demand.
+    spine
+        The route.
+    cluster_loads
+        Cluster loads offered to the route (rows whose ``load_kind`` is ``cluster`` in
+        :attr:`RoutePlan.selected`); needed when the route connects clusters.
+
+    Returns
+    -------
+    connected
+        Building rows (all building columns, ``load_kind`` building) and cluster rows
+        (``name``, ``use``, heat, peak, ``n_dwellings`` = ``n_connections`` = connected
+        dwellings, ``load_kind`` cluster), in the route's load order, with ``phase``.
+    """
     ids = spine.loads["terminal_id"].astype(str).to_numpy()
-    out = buildings.loc[ids].copy()
-    out[schema.PHASE] = spine.loads[schema.PHASE].to_numpy(np.int64)
+    phase = spine.loads[schema.PHASE].to_numpy(np.int64)
+    cl = cluster_loads if cluster_loads is not None else pd.DataFrame()
+    is_cluster = np.isin(ids, cl.index.astype(str)) & ~np.isin(ids, buildings.index.astype(str))
+    if not is_cluster.any():
+        out = buildings.loc[ids].copy()
+        out[schema.PHASE] = phase
+        out[phasing.LOAD_KIND] = "building"
+        return out
+    parts = [
+        buildings.loc[list(ids[~is_cluster])].assign(**{phasing.LOAD_KIND: "building"}),
+        cl.loc[list(ids[is_cluster])].assign(**{phasing.LOAD_KIND: "cluster"}),
+    ]
+    out = gpd.GeoDataFrame(pd.concat(parts), geometry="geometry", crs=buildings.crs).loc[ids]
+    out[schema.PHASE] = phase
     return out
 
 
@@ -602,23 +652,33 @@ def run(scenario: Scenario | None = None, *, progress: bool = True) -> Results:
         buildings, clustered = _timed(
             stages, "cluster", lambda: cluster_area(buildings, area.streets, scenario.cluster)
         )
-        plan = _timed(stages, "route", lambda: plan_route(buildings, area.streets, scenario))
+        plan = _timed(
+            stages,
+            "route",
+            lambda: plan_route(buildings, area.streets, scenario, clusters=clustered.clusters),
+        )
         sized = _timed(
             stages,
             "sizing",
             lambda: sizing.size_pipes(route.route_to_gdf(plan.route), params=scenario.sizing),
         )
-        connected = connected_buildings(buildings, plan.route)
+        cl_loads = _cluster_rows(plan.selected)
+        connected = connected_buildings(buildings, plan.route, cluster_loads=cl_loads)
         with stages.stage("dispatch"):
-            plant = plant_dispatch(connected, sized, wx, scenario.dispatch)
+            plants = phase_dispatch(connected, sized, wx, scenario.dispatch)
+            plant = plants[-1].result
             sweep = plant_sweep(connected, sized, wx, scenario.dispatch)
-        cost = _timed(stages, "costing", lambda: capex(sized, plant, connected, scenario))
+        cost = _timed(
+            stages, "costing", lambda: capex(sized, plant, connected, scenario, phases=plants)
+        )
+        econ_inputs = economics_inputs(connected, plant, cost, scenario, phases=plants)
         econ = _timed(
             stages,
             "economics",
-            lambda: economics.evaluate(
-                economics_inputs(connected, plant, cost, scenario), params=scenario.economics
-            ),
+            lambda: economics.evaluate(econ_inputs, params=scenario.economics),
+        )
+        phases = phasing.phase_table(
+            route.phase_summary(plan.route), connected, plants, cost, econ_inputs.phases
         )
     finally:
         stages.close()
@@ -644,8 +704,18 @@ def run(scenario: Scenario | None = None, *, progress: bool = True) -> Results:
         timings_s=dict(stages.timings),
         loads_beyond_capacity=plan.beyond_capacity,
         network_capacity_kw=plan.capacity_kw,
+        phases=phases,
+        phase_dispatch=tuple(p.result for p in plants),
+        cluster_loads=cl_loads,
     )
     return dataclasses.replace(results, summary=summary_of(results))
+
+
+def _cluster_rows(selected: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """The cluster loads among the loads offered to the route."""
+    if selected is None or phasing.LOAD_KIND not in selected.columns:
+        return None
+    return selected[selected[phasing.LOAD_KIND] == "cluster"]
 
 
 EXISTING_NETWORK_SEARCH_M = 2000.0
@@ -663,163 +733,6 @@ def _empty_points(crs: pyproj.CRS) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {"name": pd.Series(dtype=str)}, geometry=gpd.GeoSeries([], crs=crs), crs=crs
     )
-
-
-def network_profile_kw(connected: pd.DataFrame, wx: weather.Weather) -> np.ndarray:
-    """Hourly heat demand of a group of buildings (kW), diversified at the group level.
-
-    Parameters
-    ----------
-    connected
-        Buildings with ``heat_demand_mwh_per_a``, ``peak_load_kw`` and ``use``.
-    wx
-        Hourly temperatures.
-
-    Returns
-    -------
-    load_kw
-        8,760 values honouring the group's annual total and diversified peak
-        (:func:`heatmap.demand.hourly_profile_kw`).
-    """
-    annual = float(connected[schema.HEAT_DEMAND_MWH_PER_A].sum())
-    peak = demand.diversified_peak_kw(connected[schema.PEAK_LOAD_KW].to_numpy(float))
-    domestic = connected[schema.USE].astype(str) == schema.BuildingUse.DOMESTIC
-    domestic_heat = float(connected.loc[domestic, schema.HEAT_DEMAND_MWH_PER_A].sum())
-    share = domestic_heat / annual if annual > 0 else 0.0
-    return demand.hourly_profile_kw(annual, peak, weather=wx, domestic_share=share)
-
-
-def plant_dispatch(
-    connected: pd.DataFrame,
-    sized: sizing.SizingResult,
-    wx: weather.Weather,
-    params: dispatch.DispatchParams,
-) -> dispatch.DispatchResult:
-    """Dispatch stage: the connected buildings' hourly demand plus network losses.
-
-    Network losses are spread evenly over the year (the pipes stay at their regime temperatures
-    whatever the load).
-    """
-    load_kw = network_profile_kw(connected, wx)
-    losses_kw = sized.annual_heat_loss_mwh_per_a * 1000.0 / load_kw.size
-    return dispatch.dispatch(load_kw, params=params, losses_kw=losses_kw)
-
-
-SWEEP_HP_SHARES_OF_PEAK = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-"""Heat-pump capacities tried by the plant sizing sweep, as shares of the network peak."""
-SWEEP_STORE_VOLUMES_M3 = (0.0, 50.0, 100.0, 200.0, 400.0, 800.0)
-"""Thermal-store volumes tried by the plant sizing sweep (m3); the study chose 200 m3."""
-
-
-def plant_sweep(
-    connected: pd.DataFrame,
-    sized: sizing.SizingResult,
-    wx: weather.Weather,
-    params: dispatch.DispatchParams,
-) -> dispatch.SweepResult:
-    """Heat pump x store sizing sweep on the same hourly load as :func:`plant_dispatch`.
-
-    The grid spans :data:`SWEEP_HP_SHARES_OF_PEAK` of the peak load (demand plus losses) and
-    :data:`SWEEP_STORE_VOLUMES_M3`; the chosen option is the least annualised cost meeting
-    ``[dispatch] target_low_carbon_share_pct``. It is reported beside the dispatch of the
-    scenario's own plant, which it does not replace.
-    """
-    load_kw = network_profile_kw(connected, wx)
-    losses_kw = sized.annual_heat_loss_mwh_per_a * 1000.0 / load_kw.size
-    peak_kw = float(load_kw.max()) + losses_kw
-    return dispatch.sizing_sweep(
-        load_kw,
-        hp_capacities_kw=[round(share * peak_kw, 1) for share in SWEEP_HP_SHARES_OF_PEAK],
-        store_volumes_m3=SWEEP_STORE_VOLUMES_M3,
-        params=params,
-        losses_kw=losses_kw,
-    )
-
-
-def connections_table(connected: pd.DataFrame) -> pd.DataFrame:
-    """Connections for costing: phase, dwellings (0 for non-domestic) and peak per building."""
-    dwellings = (
-        connected[N_DWELLINGS].to_numpy(np.int64)
-        if N_DWELLINGS in connected.columns
-        else np.zeros(len(connected), dtype=np.int64)
-    )
-    return pd.DataFrame(
-        {
-            "phase": connected[schema.PHASE].to_numpy(np.int64),
-            "n_dwellings": dwellings,
-            "peak_kw": connected[schema.PEAK_LOAD_KW].to_numpy(float),
-        },
-        index=connected.index,
-    )
-
-
-def capex(
-    sized: sizing.SizingResult,
-    plant: dispatch.DispatchResult,
-    connected: pd.DataFrame,
-    scenario: Scenario,
-) -> costing.CostBreakdown:
-    """Costing stage: network by DN and dig class, connections and the energy centre."""
-    return costing.cost_capex(
-        sized.pipes,
-        plant=costing.PlantCapacities(
-            hp_capacity_kw=plant.hp_capacity_kw,
-            boiler_capacity_kw=plant.boiler_capacity_kw,
-            store_volume_m3=plant.store_volume_m3,
-            network_peak_kw=plant.peak_load_kw,
-        ),
-        connections=connections_table(connected),
-        params=scenario.costing,
-    )
-
-
-def economics_inputs(
-    connected: pd.DataFrame,
-    plant: dispatch.DispatchResult,
-    cost: costing.CostBreakdown,
-    scenario: Scenario,
-) -> economics.EconomicsInputs:
-    """Economics inputs: CAPEX lines, energy flows of the year and the connections.
-
-    Heat sold is the connected buildings' annual demand; electricity and gas are the
-    dispatch's; every connection is in phase 1 of the cashflow (phased cashflows come from
-    the route's phases when they start in later years).
-    """
-    heat_sold = float(connected[schema.HEAT_DEMAND_MWH_PER_A].sum())
-    hp_heat = float(plant.hourly["hp_kw"].sum()) / 1000.0
-    phases = pd.DataFrame(
-        {
-            "phase": [1],
-            "start_year": [scenario.economics.start_year or DEFAULT_START_YEAR],
-            "heat_sold_mwh_per_a": [heat_sold],
-            "electricity_mwh_per_a": [plant.electricity_mwh],
-            "gas_mwh_per_a": [plant.gas_mwh],
-            "heat_pump_heat_mwh_per_a": [hp_heat],
-            "heat_pump_kw": [plant.hp_capacity_kw],
-        }
-    )
-    domestic = connected[schema.USE].astype(str) == schema.BuildingUse.DOMESTIC
-    names = connected[schema.NAME] if schema.NAME in connected.columns else None
-    label = pd.Series(connected.index.astype(str), index=connected.index)
-    if names is not None:
-        label = names.where(names.notna() & (names.astype(str) != ""), label)
-    dwellings = (
-        connected[N_DWELLINGS].to_numpy(np.int64)
-        if N_DWELLINGS in connected.columns
-        else np.zeros(len(connected), dtype=np.int64)
-    )
-    connections = pd.DataFrame(
-        {
-            "name": label.astype(str).to_numpy(),
-            "phase": 1,
-            "counterfactual": np.where(domestic, "gas_boiler", "ashp"),
-            schema.HEAT_DEMAND_MWH_PER_A: connected[schema.HEAT_DEMAND_MWH_PER_A].to_numpy(float),
-            "peak_kw": connected[schema.PEAK_LOAD_KW].to_numpy(float),
-            "dwellings": np.maximum(dwellings, domestic.to_numpy().astype(np.int64)),
-        }
-    )
-    lines = cost.lines.assign(phase=1)[["phase", "category", "item", "total_gbp"]]
-    return economics.EconomicsInputs(capex_lines=lines, phases=phases, connections=connections)
 
 
 def summary_of(results: Results) -> dict[str, Any]:
@@ -880,6 +793,8 @@ def summary_of(results: Results) -> dict[str, Any]:
         "n_clusters": len(results.clusters),
         "n_unreachable_loads": len(spine.unreachable),
         "n_loads_beyond_capacity": len(results.loads_beyond_capacity),
+        "n_phases": int(spine.loads[schema.PHASE].nunique()),
+        "n_connected_clusters": _n_clusters(results),
         "network_capacity_kw": json_number(results.network_capacity_kw),
         "route_solver": spine.solver,
         "energy_centre_xy_m": [
@@ -894,3 +809,10 @@ def summary_of(results: Results) -> dict[str, Any]:
         "timings_s": {k: round(v, 3) for k, v in results.timings_s.items()},
     }
     return summary
+
+
+def _n_clusters(results: Results) -> int:
+    cl = results.cluster_loads
+    if cl is None or cl.empty:
+        return 0
+    return int(results.route.loads[schema.TERMINAL_ID].astype(str).isin(cl.index.astype(str)).sum())

@@ -15,6 +15,7 @@ for Phase 1 (10,690 MWh / 2,572 m).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 import warnings
@@ -140,6 +141,24 @@ class RouteParams:
             "source": "heatmap.sizing.max_capacity_kw (DN600 steel at the sizing limits)",
         },
     )
+    phase_thresholds_mwh_per_a: tuple[float, ...] = field(
+        default=(),
+        metadata={
+            "doc": "annual demand thresholds of the build phases, MWh/a, decreasing: phase 1 = "
+            "loads at or above the first, phase 2 = loads from the second up to the first, ...; "
+            "buildings below the last are not connected, viable clusters join the last phase. "
+            "Empty: one phase at [demand] anchor_threshold_mwh_per_a",
+            "source": "issue 5 (phasing); study Table 23 builds the spine in 3 nested phases",
+        },
+    )
+    connect_viable_clusters: bool = field(
+        default=True,
+        metadata={
+            "doc": "connect each domestic cluster the screening finds viable, as one load at "
+            "its connection point (its connected dwellings and their share of its heat)",
+            "source": "study 5.3 / 6.1: the viable housing clusters join the network",
+        },
+    )
     on_unreachable: Literal["raise", "drop"] = field(
         default="raise",
         metadata={
@@ -167,6 +186,13 @@ class RouteParams:
             raise ValueError(msg)
         if self.on_unreachable not in ("raise", "drop"):
             msg = f"on_unreachable: must be 'raise' or 'drop', got {self.on_unreachable!r}"
+            raise ValueError(msg)
+        thr = self.phase_thresholds_mwh_per_a
+        if any(not t > 0 for t in thr) or any(a <= b for a, b in itertools.pairwise(thr)):
+            msg = (
+                "phase_thresholds_mwh_per_a: give positive thresholds in decreasing order, "
+                f"e.g. [500, 100], got {list(thr)}"
+            )
             raise ValueError(msg)
         if self.max_network_peak_kw is not None and not self.max_network_peak_kw > 0:
             msg = f"max_network_peak_kw: must be > 0 kW or unset, got {self.max_network_peak_kw}"
