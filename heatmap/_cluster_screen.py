@@ -104,6 +104,23 @@ def screen_clusters(table: pd.DataFrame, *, params: ClusterParams | None = None)
     InputError
         Duplicate ids, negative or fractional counts, an unknown density class, a cluster with
         zero dwellings, or ``n_dwellings`` disagreeing with the tenure counts.
+
+    Examples
+    --------
+    Killingworth clusters N01 and N04 (study Table 13: 137 and 8 dwellings connect, 21.97 and
+    139.93 m and GBP 8,371 and 53,315 per connected dwelling):
+
+    >>> from heatmap.cluster import screen_clusters
+    >>> table = pd.DataFrame({"cluster_id": ["N01", "N04"], "density_class": ["high", "low"],
+    ...                       "social_dwellings": [127, 0], "private_dwellings": [96, 81]})
+    >>> out = screen_clusters(table)
+    >>> cols = ["cluster_id", "connected_dwellings", "m_per_dwelling", "cost_per_dwelling_gbp"]
+    >>> print(out[cols].round(2).to_string())
+      cluster_id  connected_dwellings  m_per_dwelling  cost_per_dwelling_gbp
+    0        N01                137.0           21.97                8371.79
+    1        N04                  8.0          139.93               53314.47
+    >>> out["viable"].tolist()
+    [True, False]
     """
     p = params or ClusterParams()
     frame = _normalise(table)

@@ -62,6 +62,13 @@ def load_pipe_rates(
     InputError
         Missing columns or cells, rates that are not positive, a rate that falls as DN rises
         (non-monotonic), a duplicate DN, or a catalogue DN with no rate.
+
+    Examples
+    --------
+    >>> from heatmap.costing import load_pipe_rates
+    >>> rates = load_pipe_rates().set_index(["material", "dn"])
+    >>> rates.loc[("steel", 100), ["soft_gbp_per_m", "hard_gbp_per_m"]].tolist()
+    [549.0, 1074.0]
     """
     df, name = user_or_bundled_csv(path, "costing_pipe_rates.csv", what="cost catalogue")
     _require(df, PIPE_RATE_COLUMNS, name)
@@ -121,6 +128,14 @@ def load_cost_rates(path: str | Path | None = None) -> pd.DataFrame:
     ------
     InputError
         Missing columns, blank or negative rates, contingencies outside 0-100 %, duplicate keys.
+
+    Examples
+    --------
+    >>> from heatmap.costing import load_cost_rates
+    >>> rates = load_cost_rates()
+    >>> row = rates.loc["heat_pumps"]
+    >>> row["unit"], float(row["rate_gbp"]), float(row["contingency_pct"])
+    ('kW', 371.9, 15.0)
     """
     df, name = user_or_bundled_csv(path, "costing_rates.csv", what="cost catalogue")
     _require(df, COST_RATE_COLUMNS, name)

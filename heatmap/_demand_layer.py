@@ -64,6 +64,19 @@ def validate_demand_layer(layer: pd.DataFrame, *, source: str = "<frame>") -> pd
     InputError
         Listing every offending row: missing/text/NaN/negative demand, negative or text peak,
         duplicate ids, rows with neither id nor geometry; CRSError if geometry has no CRS.
+
+    Examples
+    --------
+    >>> from heatmap.demand import validate_demand_layer
+    >>> meters = pd.DataFrame({"building_id": ["way/1", "way/1"],
+    ...                        "heat_demand_mwh_per_a": [650.0, -5.0]})
+    >>> validate_demand_layer(meters, source="meters.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    heatmap._errors.InputError: demand layer meters.csv: 3 problem(s) in 2 row(s); fix these ...
+      row 2 (building_id 'way/1'): heat_demand_mwh_per_a = -5.0 is negative or infinite
+      row 1 (building_id 'way/1'): duplicate building_id
+      row 2 (building_id 'way/1'): duplicate building_id
     """
     out = layer.copy()
     out["layer_row"] = np.arange(1, len(out) + 1)
@@ -141,6 +154,19 @@ def read_demand_layer(path: str | os.PathLike[str]) -> pd.DataFrame:
     -------
     layer
         DataFrame (CSV) or GeoDataFrame, validated by :func:`validate_demand_layer`.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from heatmap.demand import read_demand_layer
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "meters.csv"
+    ...     _ = path.write_text("building_id,heat_demand_mwh_per_a,name\\n"
+    ...                         "way/1,650,Leisure centre\\n")
+    ...     layer = read_demand_layer(path)
+    >>> print(layer.to_string())
+      building_id  heat_demand_mwh_per_a            name  layer_row
+    0       way/1                  650.0  Leisure centre          1
     """
     p = Path(path)
     if not p.is_file():

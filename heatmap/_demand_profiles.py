@@ -70,6 +70,20 @@ def hourly_profile(
     rescaled to its annual energy) found by bisection so that the total peak matches
     ``peak_kw``; γ keeps the hour order, so the part still follows the degree hours. If the
     target peak is below what a flat space-heating part gives, the whole profile is flattened.
+
+    Examples
+    --------
+    The TM46 office of :func:`heatmap.demand.estimate_demand`'s example (120 MWh/a,
+    104.8 kW peak) with 10 % hot water:
+
+    >>> from heatmap.demand import hourly_profile
+    >>> from heatmap.weather import synthetic_weather
+    >>> prof = hourly_profile(120.0, 104.8, weather=synthetic_weather(), domestic_share=0.0,
+    ...                       hot_water_share=0.1)
+    >>> round(float(prof.total_kw.sum()) / 1000, 3), round(float(prof.total_kw.max()), 1)
+    (120.0, 104.8)
+    >>> round(float(prof.hot_water_kw.sum()) / 1000, 3)  # MWh/a
+    12.0
     """
     if annual_mwh < 0 or not np.isfinite(annual_mwh):
         msg = f"annual_mwh must be a non-negative number, got {annual_mwh!r}"
@@ -154,6 +168,14 @@ def hourly_profile_kw(
     -------
     load_kw
         8,760 values; see :func:`hourly_profile` for the method.
+
+    Examples
+    --------
+    >>> from heatmap.demand import hourly_profile_kw
+    >>> from heatmap.weather import synthetic_weather
+    >>> load = hourly_profile_kw(21.12, 10.9, weather=synthetic_weather())
+    >>> len(load), round(float(load.sum()) / 1000, 2), round(float(load.max()), 1)
+    (8760, 21.12, 10.9)
     """
     return hourly_profile(
         annual_mwh,

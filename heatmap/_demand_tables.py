@@ -69,6 +69,13 @@ def domestic_benchmark_kwh_per_m2(age_band: str, property_type: str) -> float:
     -------
     benchmark
         kWh per m2 of floor area per year.
+
+    Examples
+    --------
+    >>> domestic_benchmark_kwh_per_m2("B", "detached")
+    132.0
+    >>> domestic_benchmark_kwh_per_m2("1930-1949", "flat")
+    44.0
     """
     t = domestic_benchmarks()
     row = t[

@@ -53,6 +53,16 @@ def npv(rate: float, cashflows: Sequence[float] | np.ndarray) -> float:
     -------
     npv
         Present value in the units of ``cashflows``.
+
+    Examples
+    --------
+    ``-1000 + 600 / 1.035 + 600 / 1.035^2``:
+
+    >>> from heatmap.economics import npv
+    >>> round(npv(0.035, [-1000.0, 600.0, 600.0]), 2)
+    139.82
+    >>> npv(0.0, [-1000.0, 600.0, 600.0])
+    200.0
     """
     if not rate > -1.0:
         msg = f"rate: {rate} must be greater than -1 (a fraction, e.g. 0.035 for 3.5 %)"
@@ -85,6 +95,22 @@ def irr(cashflows: Sequence[float] | np.ndarray) -> float | None:
     -------
     irr
         Rate r with NPV(r) = 0, or None.
+
+    Examples
+    --------
+    ``-1000 + 600 x + 600 x^2 = 0`` with ``x = 1 / (1 + r)`` gives ``x = 0.88443``, r = 13.07 %:
+
+    >>> from heatmap.economics import irr
+    >>> round(irr([-1000.0, 600.0, 600.0]), 4)
+    0.1307
+
+    No IRR when the cashflows never change sign, and none reported when NPV has two roots
+    (here 10 % and 20 %: a late outflow makes the rate ambiguous):
+
+    >>> irr([100.0, 50.0]) is None
+    True
+    >>> irr([-100.0, 230.0, -132.0]) is None
+    True
     """
     arr = _as_array(cashflows)
     changes = _sign_changes(arr)
@@ -129,6 +155,14 @@ def simple_payback_years(cashflows: Sequence[float] | np.ndarray) -> int | None:
     years
         Index t of the first year from which the cumulative cashflow never falls below zero again
         (None if it is negative at the end, or never negative at all, i.e. nothing to pay back).
+
+    Examples
+    --------
+    >>> from heatmap.economics import simple_payback_years
+    >>> simple_payback_years([-100.0, 50.0, 60.0])
+    2
+    >>> simple_payback_years([-100.0, 10.0, 10.0]) is None
+    True
     """
     cum = np.cumsum(_as_array(cashflows))
     if cum[-1] < 0 or not np.any(cum < 0):

@@ -147,6 +147,34 @@ def cashflow(inputs: EconomicsInputs, *, params: EconomicsParams | None = None) 
         net_cashflow_gbp, cumulative_gbp, heat_sold_mwh, electricity_mwh, gas_mwh,
         network_co2e_t, bau_co2e_t, co2e_savings_t, carbon_value_gbp_per_t,
         social_benefit_gbp, social_cashflow_gbp, discount_factor, and price indices.
+
+    Examples
+    --------
+    A GBP 4m network selling 5,000 MWh/a to a school (ASHP counterfactual, 1.2 MW peak) and a
+    150-dwelling estate (gas boilers):
+
+    >>> import pandas as pd
+    >>> from heatmap.economics import EconomicsInputs
+    >>> inputs = EconomicsInputs(
+    ...     capex_lines=pd.DataFrame({"phase": [1, 1], "category": ["heat_pump", "network"],
+    ...                               "item": ["hp", "spine"], "total_gbp": [1.0e6, 3.0e6]}),
+    ...     phases=pd.DataFrame({"phase": [1], "start_year": [2024],
+    ...                          "heat_sold_mwh_per_a": [5000.0], "electricity_mwh_per_a": [1800.0],
+    ...                          "gas_mwh_per_a": [200.0]}),
+    ...     connections=pd.DataFrame({"name": ["school", "estate"], "phase": [1, 1],
+    ...                               "counterfactual": ["ashp", "gas_boiler"],
+    ...                               "heat_demand_mwh_per_a": [3000.0, 2000.0],
+    ...                               "peak_kw": [1200.0, 800.0], "dwellings": [0, 150]}))
+    >>> from heatmap.economics import cashflow
+    >>> cf = cashflow(inputs)
+    >>> len(cf), int(cf["year"].iloc[0]), float(cf["capex_gbp"].iloc[0])
+    (40, 2024, 4000000.0)
+
+    Fixed revenue: 97 % of 1,440 kW x GBP 53.33/kW/yr (school) plus 150 x GBP 0.9425/day
+    x 365 (estate):
+
+    >>> round(float(cf["revenue_fixed_gbp"].iloc[0]))
+    124550
     """
     p = params or EconomicsParams()
     _validate(inputs)
@@ -478,6 +506,29 @@ def evaluate(
     result
         Cashflow, NPV/IRR/social NPV/IRR/payback/net income per horizon, LCOH and the
         counterfactual LCOHs, carbon, grant tests, grant for target IRRs and sensitivities.
+
+    Examples
+    --------
+    The network of :func:`cashflow`'s example:
+
+    >>> import pandas as pd
+    >>> from heatmap.economics import EconomicsInputs
+    >>> inputs = EconomicsInputs(
+    ...     capex_lines=pd.DataFrame({"phase": [1, 1], "category": ["heat_pump", "network"],
+    ...                               "item": ["hp", "spine"], "total_gbp": [1.0e6, 3.0e6]}),
+    ...     phases=pd.DataFrame({"phase": [1], "start_year": [2024],
+    ...                          "heat_sold_mwh_per_a": [5000.0], "electricity_mwh_per_a": [1800.0],
+    ...                          "gas_mwh_per_a": [200.0]}),
+    ...     connections=pd.DataFrame({"name": ["school", "estate"], "phase": [1, 1],
+    ...                               "counterfactual": ["ashp", "gas_boiler"],
+    ...                               "heat_demand_mwh_per_a": [3000.0, 2000.0],
+    ...                               "peak_kw": [1200.0, 800.0], "dwellings": [0, 150]}))
+    >>> from heatmap.economics import evaluate
+    >>> res = evaluate(inputs, sensitivities=False)
+    >>> {h: round(v, 2) for h, v in res.irr_pct.items()}  # % a year by horizon (years)
+    {25: 3.43, 30: 4.44, 40: 5.43}
+    >>> res.payback_years[25], round(res.lcoh_gbp_per_mwh, 1)
+    (17, 142.2)
     """
     p = params or EconomicsParams()
     cf = cashflow(inputs, params=p)
@@ -643,6 +694,27 @@ def sensitivity_table(
     -------
     table
         Columns parameter, case, npv_gbp, irr_pct, delta_npv_gbp, delta_irr_pct; first row base.
+
+    Examples
+    --------
+    The network of :func:`cashflow`'s example at 25 years:
+
+    >>> import pandas as pd
+    >>> from heatmap.economics import EconomicsInputs
+    >>> inputs = EconomicsInputs(
+    ...     capex_lines=pd.DataFrame({"phase": [1, 1], "category": ["heat_pump", "network"],
+    ...                               "item": ["hp", "spine"], "total_gbp": [1.0e6, 3.0e6]}),
+    ...     phases=pd.DataFrame({"phase": [1], "start_year": [2024],
+    ...                          "heat_sold_mwh_per_a": [5000.0], "electricity_mwh_per_a": [1800.0],
+    ...                          "gas_mwh_per_a": [200.0]}),
+    ...     connections=pd.DataFrame({"name": ["school", "estate"], "phase": [1, 1],
+    ...                               "counterfactual": ["ashp", "gas_boiler"],
+    ...                               "heat_demand_mwh_per_a": [3000.0, 2000.0],
+    ...                               "peak_kw": [1200.0, 800.0], "dwellings": [0, 150]}))
+    >>> from heatmap.economics import sensitivity_table
+    >>> t = sensitivity_table(inputs, horizon_years=25)
+    >>> t.iloc[0]["case"], round(float(t.iloc[0]["irr_pct"]), 2), float(t.iloc[0]["delta_npv_gbp"])
+    ('base case', 3.43, 0.0)
     """
     p = params or EconomicsParams()
     h = horizon_years or max(p.horizons_years)

@@ -413,6 +413,22 @@ def select_loads(
     -------
     loads
         The selected buildings, largest first.
+
+    Examples
+    --------
+    >>> from heatmap.pipeline import select_loads
+    >>> from shapely.geometry import Point
+    >>> b = gpd.GeoDataFrame(
+    ...     {"heat_demand_mwh_per_a": [120.0, 21.1, 650.0, 540.0, 0.0]},
+    ...     geometry=[Point(x, 0) for x in range(5)],
+    ...     index=pd.Index(["a", "b", "c", "d", "e"], name="building_id"), crs="EPSG:27700")
+    >>> select_loads(b, anchor_threshold_mwh_per_a=500.0).index.tolist()
+    ['c', 'd']
+
+    Where too few buildings reach the threshold the largest loads are taken instead:
+
+    >>> select_loads(b, anchor_threshold_mwh_per_a=600.0, min_loads=3).index.tolist()
+    ['c', 'd', 'a']
     """
     demand_col = buildings[schema.HEAT_DEMAND_MWH_PER_A].fillna(0.0)
     heated = buildings[demand_col > 0]

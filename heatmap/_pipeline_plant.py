@@ -57,6 +57,18 @@ def network_profile_kw(connected: pd.DataFrame, wx: weather.Weather) -> np.ndarr
     load_kw
         8,760 values honouring the group's annual total and diversified peak, f(n) × Σ peaks
         over the n connections with a peak (:func:`heatmap.demand.hourly_profile_kw`).
+
+    Examples
+    --------
+    A cluster load of 100 dwellings, 300 kW of undiversified peak: f(100) = 0.6238.
+
+    >>> from heatmap.pipeline import network_profile_kw
+    >>> from heatmap.weather import synthetic_weather
+    >>> cluster = pd.DataFrame({"heat_demand_mwh_per_a": [500.0], "peak_load_kw": [300.0],
+    ...                         "use": ["domestic"], "n_connections": [100]})
+    >>> load = network_profile_kw(cluster, synthetic_weather())
+    >>> round(float(load.sum()) / 1000, 2), round(float(load.max()), 1)
+    (500.0, 187.1)
     """
     annual = float(connected[schema.HEAT_DEMAND_MWH_PER_A].sum())
     peaks = connected[schema.PEAK_LOAD_KW].to_numpy(float)
@@ -250,6 +262,14 @@ def economics_inputs(
 def phase_years(phases: list[int], scenario: Scenario) -> dict[int, int]:
     """Start year of each phase: ``[economics] phase_start_years``, else phase 1 in
     ``[economics] start_year`` (else :data:`DEFAULT_START_YEAR`) and each later phase
-    ``phase_interval_years`` after the one before."""
+    ``phase_interval_years`` after the one before.
+
+    Examples
+    --------
+    >>> from heatmap.config import Scenario
+    >>> from heatmap.pipeline import phase_years
+    >>> phase_years([1, 2, 3], Scenario())  # DEFAULT_START_YEAR, then every 2 years
+    {1: 2027, 2: 2029, 3: 2031}
+    """
     first = scenario.economics.start_year or DEFAULT_START_YEAR
     return phasing.phase_start_years(phases, scenario.economics, first=first)

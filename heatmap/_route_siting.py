@@ -140,6 +140,32 @@ def choose_energy_centre(
         On an empty load set, loads not in the graph, or no candidate near a street.
     DisconnectedNetworkError
         If no site reaches any load.
+
+    Examples
+    --------
+    The two loads of :func:`heatmap.route.build_route`'s example and two candidate sites: one
+    at the far end of the L, one by the corner:
+
+    >>> from shapely import LineString, Point
+    >>> from heatmap.network import attach_terminals, build_street_graph
+    >>> from heatmap.route import choose_energy_centre, loads_from_terminals
+    >>> streets = gpd.GeoDataFrame(
+    ...     {"highway": ["residential"] * 2},
+    ...     geometry=[LineString([(0, 0), (100, 0)]), LineString([(100, 0), (100, 100)])],
+    ...     crs="EPSG:27700")
+    >>> sites = gpd.GeoDataFrame(
+    ...     {"building_id": ["a", "b"], "heat_demand_mwh_per_a": [400.0, 300.0],
+    ...      "peak_load_kw": [200.0, 150.0]},
+    ...     geometry=[Point(50, 10), Point(110, 80)], crs="EPSG:27700")
+    >>> H, nodes = attach_terminals(build_street_graph(streets), sites, id_column="building_id")
+    >>> loads = loads_from_terminals(nodes, sites.set_index("building_id"))
+    >>> candidates = gpd.GeoDataFrame({"site_id": ["west", "corner"]},
+    ...                               geometry=[Point(0, -5), Point(105, -5)], crs="EPSG:27700")
+    >>> choice = choose_energy_centre(H, loads=loads, candidates=candidates)
+    >>> choice.node, choice.alternatives["site_id"].tolist()
+    ('T:corner', ['corner', 'west'])
+    >>> choice.alternatives["route_cost"].round().tolist()  # GBP of trench
+    [39111.0, 51045.0]
     """
     if len(loads) == 0:
         msg = "choose_energy_centre: no loads given"

@@ -54,6 +54,12 @@ def water_properties(
     ------
     InputError
         If a temperature lies outside 0-100 °C (pressurised water above 100 °C is not covered).
+
+    Examples
+    --------
+    >>> rho, cp, mu = water_properties(60.0)
+    >>> float(rho), float(cp), round(float(mu) * 1e3, 4)  # kg/m3, J/(kg K), mPa s
+    (983.2, 4185.1, 0.466)
     """
     t = np.asarray(temp_c, dtype=float)
     if np.any(~np.isfinite(t)) or np.any(t < 0.0) or np.any(t > 100.0):
@@ -92,6 +98,15 @@ def design_flow_kg_per_s(
     ------
     InputError
         If the flow temperature is not above the return temperature, or a load is negative.
+
+    Examples
+    --------
+    1 MW at 70/40 °C: ``1e6 / (4183.3 x 30)`` with cp at the 55 °C mean temperature.
+
+    >>> round(float(design_flow_kg_per_s(1000.0, flow_temp_c=70.0, return_temp_c=40.0)), 4)
+    7.9682
+    >>> design_flow_kg_per_s([0.0, 500.0], flow_temp_c=70.0, return_temp_c=40.0).round(3).tolist()
+    [0.0, 3.984]
     """
     if not flow_temp_c > return_temp_c:
         msg = (
@@ -115,6 +130,13 @@ def darcy_friction_factor(
     Colebrook-White, ``1/sqrt(f) = -2 log10(eps/(3.7 D) + 2.51/(Re sqrt(f)))``, is solved by
     fixed-point iteration from the Swamee-Jain explicit value (converges to machine precision
     within about 10 iterations for Re > 2,300). Zero Reynolds numbers give 0.
+
+    Examples
+    --------
+    Laminar (64 / 1,000) and turbulent flow in a 107.1 mm pipe with 0.05 mm roughness:
+
+    >>> darcy_friction_factor([1000.0, 255114.0], 0.05 / 107.1).round(5).tolist()
+    [0.064, 0.01825]
     """
     re = np.asarray(reynolds, dtype=float)
     rr = np.broadcast_to(np.asarray(relative_roughness, dtype=float), re.shape)
@@ -158,6 +180,16 @@ def pressure_gradient_pa_per_m(
     -------
     gradient_pa_per_m
         Pressure drop per metre of pipe, Pa/m.
+
+    Examples
+    --------
+    Hand calculation: 10 kg/s of water at 60 °C in DN100 steel (D = 107.1 mm, k = 0.05 mm) has
+    Re = 255,114, v = 1.129 m/s, Colebrook f = 0.01825, so
+    ``dp/L = 0.01825 / 0.1071 x 983.2 x 1.129^2 / 2 = 106.8 Pa/m``:
+
+    >>> g = pressure_gradient_pa_per_m(10.0, 0.1071, roughness_mm=0.05, temp_c=60.0)
+    >>> round(float(g), 2)
+    106.78
     """
     m = np.abs(np.asarray(mass_flow_kg_s, dtype=float))
     d = np.asarray(inner_diameter_m, dtype=float)
@@ -184,6 +216,17 @@ def pair_loss_coefficient_w_per_mk(
     (4 pi lambda_g)`` (interaction), ``H = cover + Dc / 2`` and ``C = Dc + spacing``:
     ``U1 = (Rs + Ri) / ((Rs + Ri)^2 - Rh^2)``, ``U2 = Rh / ((Rs + Ri)^2 - Rh^2)``. The pair
     loses ``(U1 - U2) (T_flow + T_return - 2 T_ground)`` watts per metre of trench.
+
+    Examples
+    --------
+    DN100 steel (114.3 mm) in a 225 mm series-2 casing under 0.6 m of soil, 0.15 m apart,
+    PUR 0.027 W/(m K) in 1.5 W/(m K) soil:
+
+    >>> u = pair_loss_coefficient_w_per_mk(
+    ...     0.1143, 0.225, insulation_conductivity_w_per_mk=0.027,
+    ...     ground_conductivity_w_per_mk=1.5, cover_depth_m=0.6, pipe_spacing_m=0.15)
+    >>> round(float(u), 3)
+    0.227
     """
     ds = np.asarray(pipe_od_m, dtype=float)
     dc = np.asarray(casing_od_m, dtype=float)

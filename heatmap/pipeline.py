@@ -529,6 +529,20 @@ def loads_within_capacity(
         the diversified peak of the whole nested network stays within ``capacity_kw``; always
         at least the first) and loads left for another energy centre or spine. Loads
         unreachable from ``root`` stay in ``within`` so that the route stage reports them.
+
+    Examples
+    --------
+    Three loads along a street from the energy centre; the two nearest need
+    0.81 x (400 + 300) = 567 kW, all three 0.747 x 1,000 = 747 kW:
+
+    >>> G = nx.path_graph(["ec", "a", "b", "c"])
+    >>> nx.set_edge_attributes(G, 100.0, "length_m")
+    >>> loads = pd.DataFrame({"peak_load_kw": [400.0, 300.0, 300.0],
+    ...                       "heat_demand_mwh_per_a": [800.0, 600.0, 600.0]},
+    ...                      index=["a", "b", "c"])
+    >>> within, beyond = loads_within_capacity(G, "ec", loads, capacity_kw=600.0)
+    >>> within.index.tolist(), beyond.index.tolist()
+    (['a', 'b'], ['c'])
     """
     dist = nx.single_source_dijkstra_path_length(G, root, weight="length_m")
     phase = (

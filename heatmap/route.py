@@ -508,6 +508,30 @@ def build_route(
     -----
     LowLinearHeatDensityWarning
         If the route LHD is below ``params.lhd_threshold_mwh_per_m_a``.
+
+    Examples
+    --------
+    An energy centre at one end of an L of two 100 m streets, and two loads of 400 and
+    300 MWh/a beside them:
+
+    >>> import geopandas as gpd
+    >>> from shapely import LineString, Point
+    >>> from heatmap.network import attach_terminals, build_street_graph
+    >>> streets = gpd.GeoDataFrame(
+    ...     {"highway": ["residential"] * 2},
+    ...     geometry=[LineString([(0, 0), (100, 0)]), LineString([(100, 0), (100, 100)])],
+    ...     crs="EPSG:27700")
+    >>> sites = gpd.GeoDataFrame(
+    ...     {"building_id": ["ec", "a", "b"], "role": ["plant", "load", "load"],
+    ...      "heat_demand_mwh_per_a": [0.0, 400.0, 300.0], "peak_load_kw": [0.0, 200.0, 150.0]},
+    ...     geometry=[Point(0, -5), Point(50, 10), Point(110, 80)], crs="EPSG:27700")
+    >>> H, nodes = attach_terminals(build_street_graph(streets), sites, id_column="building_id")
+    >>> loads = loads_from_terminals({k: nodes[k] for k in "ab"}, sites.set_index("building_id"))
+    >>> route = build_route(H, root=nodes["ec"], loads=loads)
+    >>> route.cost  # GBP of trench: 180 m of street + 25 m of services at GBP 249/m
+    51045.0
+    >>> sorted(route.loads["terminal_id"]), route.unreachable, route.pruned
+    (['a', 'b'], (), ())
     """
     loads = _check_graph(G, root, loads)
     unreachable = _reachable(G, root, loads, params)
@@ -692,6 +716,35 @@ def route_to_gdf(route: Route) -> gpd.GeoDataFrame:
         ``cost_class``, ``highway``, ``street_id``, ``trench_cost_gbp``,
         ``served_heat_mwh_per_a``, ``served_peak_kw``, ``n_downstream``, ``lhd_mwh_per_m_a``,
         ``low_lhd``, ``phase``, ``geometry``; CRS of the network.
+
+    Examples
+    --------
+    The route of :func:`build_route`'s example; the first segments carry both loads, with the
+    diversified peak 0.81 x (200 + 150) kW:
+
+    >>> import geopandas as gpd
+    >>> from shapely import LineString, Point
+    >>> from heatmap.network import attach_terminals, build_street_graph
+    >>> streets = gpd.GeoDataFrame(
+    ...     {"highway": ["residential"] * 2},
+    ...     geometry=[LineString([(0, 0), (100, 0)]), LineString([(100, 0), (100, 100)])],
+    ...     crs="EPSG:27700")
+    >>> sites = gpd.GeoDataFrame(
+    ...     {"building_id": ["ec", "a", "b"], "role": ["plant", "load", "load"],
+    ...      "heat_demand_mwh_per_a": [0.0, 400.0, 300.0], "peak_load_kw": [0.0, 200.0, 150.0]},
+    ...     geometry=[Point(0, -5), Point(50, 10), Point(110, 80)], crs="EPSG:27700")
+    >>> H, nodes = attach_terminals(build_street_graph(streets), sites, id_column="building_id")
+    >>> loads = loads_from_terminals({k: nodes[k] for k in "ab"}, sites.set_index("building_id"))
+    >>> route = build_route(H, root=nodes["ec"], loads=loads)
+    >>> seg = route_to_gdf(route)
+    >>> print(seg[["u", "v", "kind", "length_m", "served_peak_kw"]].to_string())
+          u    v     kind  length_m  served_peak_kw
+    0  T:ec    0  service       5.0           283.5
+    1     0    3   street      50.0           283.5
+    2     3    1   street      50.0           150.0
+    3     3  T:a  service      10.0           200.0
+    4     1    4   street      80.0           150.0
+    5     4  T:b  service      10.0           150.0
     """
     seg = route.segments
     geoms = []
@@ -745,6 +798,30 @@ def phase_summary(route: Route) -> pd.DataFrame:
         ``lhd_mwh_per_m_a`` (phase heat / phase spine; NaN when the phase adds no spine), and the
         network to the end of each phase: ``cumulative_spine_length_m``,
         ``cumulative_heat_demand_mwh_per_a``, ``cumulative_lhd_mwh_per_m_a``.
+
+    Examples
+    --------
+    The route of :func:`build_route`'s example: 700 MWh/a over 180 m of spine.
+
+    >>> import geopandas as gpd
+    >>> from shapely import LineString, Point
+    >>> from heatmap.network import attach_terminals, build_street_graph
+    >>> streets = gpd.GeoDataFrame(
+    ...     {"highway": ["residential"] * 2},
+    ...     geometry=[LineString([(0, 0), (100, 0)]), LineString([(100, 0), (100, 100)])],
+    ...     crs="EPSG:27700")
+    >>> sites = gpd.GeoDataFrame(
+    ...     {"building_id": ["ec", "a", "b"], "role": ["plant", "load", "load"],
+    ...      "heat_demand_mwh_per_a": [0.0, 400.0, 300.0], "peak_load_kw": [0.0, 200.0, 150.0]},
+    ...     geometry=[Point(0, -5), Point(50, 10), Point(110, 80)], crs="EPSG:27700")
+    >>> H, nodes = attach_terminals(build_street_graph(streets), sites, id_column="building_id")
+    >>> loads = loads_from_terminals({k: nodes[k] for k in "ab"}, sites.set_index("building_id"))
+    >>> route = build_route(H, root=nodes["ec"], loads=loads)
+    >>> t = phase_summary(route)
+    >>> t.loc[1, ["spine_length_m", "service_length_m", "heat_demand_mwh_per_a"]].tolist()
+    [180.0, 25.0, 700.0]
+    >>> round(float(t.loc[1, "lhd_mwh_per_m_a"]), 2)
+    3.89
     """
     seg = route.segments
     street = seg[schema.KIND] == schema.EdgeKind.STREET
@@ -788,6 +865,17 @@ def loads_from_terminals(
     -------
     loads
         Indexed by node.
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"heat_demand_mwh_per_a": [400.0, 300.0], "peak_load_kw": [200.0, 150.0]},
+    ...                  index=["a", "b"])
+    >>> loads = loads_from_terminals({"a": "T:a", "b": "T:b", "ec": "T:ec"}, b)
+    >>> print(loads.to_string())  # doctest: +NORMALIZE_WHITESPACE
+          heat_demand_mwh_per_a  peak_load_kw  n_connections  is_anchor terminal_id  phase
+    node
+    T:a                   400.0         200.0              1      False           a      1
+    T:b                   300.0         150.0              1      False           b      1
     """
     ids = [i for i in nodes if i in buildings.index]
     sub = buildings.loc[ids]

@@ -238,6 +238,31 @@ def nearby(
     InputError
         If the site lies outside the street network's area (the message says how far and gives
         the area's bounds) or an input lacks what is needed.
+
+    Examples
+    --------
+    A 3 x 3 grid of 100 m street blocks in London, the site on its south-west corner, a hall
+    10 m north of the street 200 m east and a tower on the corner 200 m east and 200 m north:
+
+    >>> import geopandas as gpd
+    >>> from pyproj import Transformer
+    >>> from shapely.geometry import box
+    >>> G = nx.grid_2d_graph(3, 3)
+    >>> for (i, j), d in G.nodes(data=True):
+    ...     d["x"], d["y"] = 530_000 + 100 * i, 180_000 + 100 * j
+    >>> nx.set_edge_attributes(G, 100.0, "length_m")
+    >>> site = Transformer.from_crs(27700, 4326, always_xy=True).transform(530_000, 180_000)
+    >>> buildings = gpd.GeoDataFrame(
+    ...     {"name": ["Hall", "Tower"], "heat_demand_mwh_per_a": [600.0, 1200.0],
+    ...      "is_anchor": [True, True]},
+    ...     geometry=[box(530_195, 180_008, 530_205, 180_012),
+    ...               box(530_195, 180_195, 530_205, 180_205)], crs="EPSG:27700")
+    >>> finds = nearby(site, street_graph=G, buildings=buildings, crs="EPSG:27700")
+    >>> cols = ["name", "network_distance_m", "link_lhd_mwh_per_m_a"]
+    >>> print(finds[cols].round(1).to_string())
+        name  network_distance_m  link_lhd_mwh_per_m_a
+    0   Hall               210.0                   2.9
+    1  Tower               400.0                   3.0
     """
     p = params or NearbyParams()
     if radius_m <= 0:

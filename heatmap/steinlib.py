@@ -84,6 +84,23 @@ def read_stp(path: str | Path) -> SteinLibInstance:
     ------
     InputError
         The file is missing or malformed; the message gives the line number.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> stp = ["33D32945 STP File, STP Format Version 1.0",
+    ...        "SECTION Comment", 'Name "star"', "END",
+    ...        "SECTION Graph", "Nodes 4", "Edges 5",
+    ...        "E 1 4 1", "E 2 4 1", "E 3 4 1", "E 1 2 3", "E 2 3 3", "END",
+    ...        "SECTION Terminals", "Terminals 3", "T 1", "T 2", "T 3", "END", "EOF"]
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "star.stp"
+    ...     _ = path.write_text("\\n".join(stp))
+    ...     inst = read_stp(path)
+    >>> inst.name, inst.terminals, inst.graph.number_of_edges(), inst.prize_collecting
+    ('star', (1, 2, 3), 5, False)
+    >>> inst.graph.edges[1, 4, 0]["weight"]
+    1.0
     """
     path = Path(path)
     try:

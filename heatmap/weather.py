@@ -110,6 +110,11 @@ def regional_hdd(region: str) -> float:
     -------
     hdd
         Annual heating degree days (K·day).
+
+    Examples
+    --------
+    >>> regional_hdd("Thames Valley"), regional_hdd("north eastern")
+    (1709.0, 2237.0)
     """
     table = _regional_hdd_table()
     match = table[table["region"].str.lower() == region.strip().lower()]
@@ -133,6 +138,24 @@ def read_epw(path: str | os.PathLike[str]) -> Weather:
     weather
         8,760 hours; a leap-year file loses 29 February. Missing values (99.9) are filled by
         linear interpolation and counted in the log.
+
+    Examples
+    --------
+    A steady 5.5 °C year (10 degree days a day) with one missing hour:
+
+    >>> import pathlib, tempfile
+    >>> header = ["LOCATION,Test Town,-,GBR,-,000000,51.5,-0.1,0.0,10.0"] + ["-"] * 7
+    >>> hours = pd.date_range("2021-01-01", periods=8760, freq="h")
+    >>> rows = [f"{t.year},{t.month},{t.day},{t.hour + 1},60,-,5.5" for t in hours]
+    >>> rows[100] = rows[100].replace(",5.5", ",99.9")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "test.epw"
+    ...     _ = path.write_text("\\n".join(header + rows) + "\\n")
+    ...     w = read_epw(path)
+    >>> w.location, w.latitude, w.first_weekday  # 1 January 2021 was a Friday
+    ('Test Town', 51.5, 4)
+    >>> float(w.temperature_c.max()), round(float(heating_degree_days(w).sum()))
+    (5.5, 3650)
     """
     p = Path(path)
     if not p.is_file():
@@ -239,6 +262,14 @@ def synthetic_weather(region: str = "Thames Valley", *, seed: int = 2021) -> Wea
     measured on the same file). The whole year is then shifted by one constant so that its
     heating degree days (base 15.5 °C, daily means) equal the region's TM46 20-year value, so
     demand modelled on this weather agrees with the TM46 degree-day correction for the region.
+
+    Examples
+    --------
+    >>> w = synthetic_weather("North Eastern")
+    >>> len(w.temperature_c), w.source
+    (8760, 'synthetic:North Eastern')
+    >>> round(float(heating_degree_days(w).sum()))  # the region's TM46 value
+    2237
     """
     target = regional_hdd(region)
     base = _synthetic_shape(seed)
@@ -269,6 +300,15 @@ def heating_degree_hours(weather: Weather, base_c: float = 15.5) -> np.ndarray:
     -------
     hdh
         8,760 values (K).
+
+    Examples
+    --------
+    Degree hours also count the cool hours of days whose mean is above the base, so their sum
+    over 24 exceeds the daily-mean degree days (1,709 in the Thames Valley):
+
+    >>> hdh = heating_degree_hours(synthetic_weather("Thames Valley"))
+    >>> len(hdh), round(float(hdh.sum()) / 24)
+    (8760, 1772)
     """
     return np.clip(base_c - weather.temperature_c, 0.0, None)
 
@@ -287,6 +327,12 @@ def heating_degree_days(weather: Weather, base_c: float = 15.5) -> np.ndarray:
     -------
     hdd
         365 values.
+
+    Examples
+    --------
+    >>> hdd = heating_degree_days(synthetic_weather("Thames Valley"))
+    >>> len(hdd), round(float(hdd.sum()))  # K·day/a, the TM46 20-year value
+    (365, 1709)
     """
     daily = weather.temperature_c.reshape(365, 24).mean(axis=1)
     return np.clip(base_c - daily, 0.0, None)
