@@ -1,52 +1,55 @@
 """heatmap: building footprints, demand data and street maps into district-heat-network plans.
 
-The pipeline stages are modules of plain functions: :mod:`heatmap.ingest`, :mod:`~heatmap.demand`,
-:mod:`~heatmap.weather`, :mod:`~heatmap.density`, :mod:`~heatmap.cluster`,
-:mod:`~heatmap.network`, :mod:`~heatmap.route`, :mod:`~heatmap.steiner`, :mod:`~heatmap.sizing`,
-:mod:`~heatmap.costing`, :mod:`~heatmap.dispatch`, :mod:`~heatmap.economics`; on top of them
-:mod:`~heatmap.pipeline`, :mod:`~heatmap.render`, :mod:`~heatmap.export` and
-:mod:`~heatmap.search`. Submodules are imported on first attribute access (``heatmap.route``), so
-``import heatmap`` and the command line stay quick; importing has no side effects beyond a
-``NullHandler`` on the package logger.
+One subpackage per pipeline stage, imported on first attribute access so that ``import heatmap``
+and the command line stay quick: :mod:`heatmap.ingest`, :mod:`~heatmap.demand`,
+:mod:`~heatmap.zones`, :mod:`~heatmap.routing`, :mod:`~heatmap.design`, :mod:`~heatmap.plant`,
+:mod:`~heatmap.economics`, then :mod:`~heatmap.outputs` and :mod:`~heatmap.pipeline` on top.
+``heatmap.run``, ``heatmap.load_scenario`` and ``heatmap.save_results`` are the one-call API.
+Importing has no side effects beyond a ``NullHandler`` on the package logger.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
-from types import ModuleType
+from typing import Any
 
-from ._version import __version__ as __version__
+from heatmap._version import __version__ as __version__
 
 __all__ = [
     "__version__",
-    "cluster",
-    "config",
-    "costing",
     "demand",
-    "density",
-    "dispatch",
+    "design",
     "economics",
-    "export",
+    "errors",
     "ingest",
-    "network",
+    "load_scenario",
+    "outputs",
     "pipeline",
-    "render",
-    "route",
+    "plant",
+    "routing",
+    "run",
+    "save_results",
     "schema",
-    "search",
-    "sizing",
-    "steiner",
-    "steinlib",
-    "weather",
+    "zones",
 ]
 
-_SUBMODULES = frozenset(__all__) - {"__version__"}
+# The documented one-call API, resolved on first use.
+_FUNCTIONS = {
+    "run": ("heatmap.pipeline.runner", "run"),
+    "load_scenario": ("heatmap.pipeline.scenario", "load_scenario"),
+    "save_results": ("heatmap.outputs.gis", "save_results"),
+}
+
+_SUBMODULES = frozenset(__all__) - {"__version__"} - set(_FUNCTIONS)
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
-def __getattr__(name: str) -> ModuleType:
+def __getattr__(name: str) -> Any:
+    if name in _FUNCTIONS:
+        module, attr = _FUNCTIONS[name]
+        return getattr(importlib.import_module(module), attr)
     if name in _SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
     msg = f"module {__name__!r} has no attribute {name!r}"

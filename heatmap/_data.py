@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._errors import InputError
+from heatmap.errors import InputError
 
 __all__ = ["bundled_csv", "user_or_bundled_csv"]
 

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ._errors import OutputExistsError
+from heatmap.errors import OutputExistsError
 
 __all__ = ["atomic_path", "check_writable", "staged_dir"]
 

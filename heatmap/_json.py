@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._errors import InputError
+from heatmap.errors import InputError
 
 __all__ = ["json_number", "jsonable"]
 

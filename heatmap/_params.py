@@ -15,7 +15,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
-from ._errors import ConfigError
+from heatmap.errors import ConfigError
 
 T = TypeVar("T")
 

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from heatmap.demand import DemandParams, estimate_demand
-from heatmap.density import heat_density_raster, opportunity_areas
-from heatmap.ingest import read_osm
+from heatmap.demand.estimate import DemandParams, estimate_demand
+from heatmap.ingest.osm import read_osm
+from heatmap.zones.density import heat_density_raster, opportunity_areas
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,6 +1,7 @@
-"""Benchmark and study check for heatmap.dispatch.
+"""Benchmark and study check for heatmap.plant.operation.
 
-Builds the pipeline's hourly profile (heatmap.demand, on North Eastern synthetic weather) with the
+Builds the pipeline's hourly profile (heatmap.demand.estimate, on North Eastern synthetic weather)
+with the
 Killingworth study's Phase 1 peak (4.6 MW) and annual heat incl. losses (11,803 MWh), then:
 times one 8,760-hour dispatch (target < 50 ms) and a 10 x 10 sizing sweep (target < 5 s), and
 prints the low-carbon share of 2.51 MW of heat pump against store size (study: 97 % with 200 m3).
@@ -16,8 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from heatmap.demand import hourly_profile_kw
-from heatmap.dispatch import (
+from heatmap.demand.estimate import hourly_profile_kw
+from heatmap.ingest.weather import synthetic_weather
+from heatmap.plant.operation import (
     DispatchParams,
     dispatch,
     plot_annual_profile,
@@ -26,7 +28,6 @@ from heatmap.dispatch import (
     plot_typical_days,
     sizing_sweep,
 )
-from heatmap.weather import synthetic_weather
 
 
 def main() -> None:

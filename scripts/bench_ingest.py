@@ -1,4 +1,4 @@
-"""Time heatmap.ingest.read_osm on the bundled Helsinki extract and the ../shared OSM extracts.
+"""Time heatmap.ingest.osm.read_osm on the bundled Helsinki extract and the ../shared OSM extracts.
 
 Prints buildings, street lines and seconds per file. Rerun with:
 
@@ -13,7 +13,7 @@ import time
 import warnings
 from pathlib import Path
 
-from heatmap.ingest import default_example_path, read_osm
+from heatmap.ingest.osm import default_example_path, read_osm
 
 SHARED = Path(
     os.environ.get("HEATMAP_SHARED", Path(__file__).resolve().parents[1].parent / "shared")

@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from heatmap import pipeline
-from heatmap.config import Scenario, load_scenario
-from heatmap.export import save_results
+from heatmap.outputs.gis import save_results
+from heatmap.pipeline import runner as pipeline
+from heatmap.pipeline.scenario import Scenario, load_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 

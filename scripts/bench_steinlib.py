@@ -22,8 +22,8 @@ import networkx as nx
 import numpy as np
 from networkx.algorithms.approximation import steiner_tree as nx_steiner
 
-from heatmap.steiner import steiner_tree, validate_tree
-from heatmap.steinlib import read_stp
+from heatmap.routing.steiner import steiner_tree, validate_tree
+from heatmap.routing.steinlib import read_stp
 
 ROOT = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "steinlib"
 

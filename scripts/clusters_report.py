@@ -1,7 +1,8 @@
 """Clusters on real OpenStreetMap extracts (City of London, Leeds) with computed internal lengths.
 
-For each extract: read buildings and streets, estimate demand (heatmap.demand), cluster
-(heatmap.cluster, barriers = motorways/trunk roads from the streets), then compute each domestic
+For each extract: read buildings and streets, estimate demand (heatmap.demand.estimate), cluster
+(heatmap.zones.clusters, barriers = motorways/trunk roads from the streets), then compute each
+domestic
 cluster's internal network length from its own geometry (Steiner tree over its streets, shared
 feeds to terraces) and print it beside the study's density-class metres per dwelling.
 
@@ -16,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from heatmap.cluster import ClusterParams, cluster_buildings, internal_network_lengths
-from heatmap.demand import estimate_demand
-from heatmap.ingest import read_osm
+from heatmap.demand.estimate import estimate_demand
+from heatmap.ingest.osm import read_osm
+from heatmap.zones.clusters import ClusterParams, cluster_buildings, internal_network_lengths
 
 EXTRACTS = {
     "City of London + Bankside": "london_city_bankside_valhalla_2020.osm.pbf",

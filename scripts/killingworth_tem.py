@@ -1,4 +1,5 @@
-"""Killingworth reference scenario through heatmap.economics, beside the study's Tables 24-28.
+"""Killingworth reference scenario through heatmap.economics.appraisal, beside the study's Tables
+24-28.
 
 Non-spatial: inputs are the study's own tables in ../shared/reference/killingworth/ (Table 50
 CAPEX by item and phase, Table 23 per-phase heat pump / boiler output and start years, Tables
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from heatmap.economics import (
+from heatmap.economics.appraisal import (
     EconomicsInputs,
     EconomicsParams,
     EconomicsResult,

@@ -2,7 +2,7 @@
 
 The demand stage is separate, so this script uses a stand-in demand that is honest about being
 one: footprint area x 100 kWh/m2/yr (no floors, no use split). Anchor loads: >= 500 MWh/yr.
-Heat density and opportunity areas: heatmap.density on that demand (100 m grid).
+Heat density and opportunity areas: heatmap.zones.density on that demand (100 m grid).
 No route (the route stage is separate).
 
 Rerun:  /work/venv/bin/python scripts/render_london_map.py [OUT_DIR]
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pyrosm
 
-from heatmap import render
-from heatmap.density import heat_density_raster, opportunity_areas
+from heatmap.outputs import maps as render
+from heatmap.zones.density import heat_density_raster, opportunity_areas
 
 PBF = (
     Path(__file__).resolve().parents[2]

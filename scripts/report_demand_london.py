@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from heatmap.demand import DemandParams, anchor_loads, demand_summary, estimate_demand
-from heatmap.density import heat_density_raster, opportunity_areas, write_geotiff
-from heatmap.ingest import read_osm
+from heatmap.demand.estimate import DemandParams, anchor_loads, demand_summary, estimate_demand
+from heatmap.ingest.osm import read_osm
+from heatmap.zones.density import heat_density_raster, opportunity_areas, write_geotiff
 
 REPO = Path(__file__).resolve().parents[1]
 

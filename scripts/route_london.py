@@ -1,7 +1,8 @@
 """City of London route check: spine for the anchor loads, per-segment LHD and a phased example.
 
 Reads the City of London + Bankside OSM extract from ../shared/data/osm, estimates demand with
-heatmap.demand, then times the whole route stage: street graph, terminal attachment, reachable
+heatmap.demand.estimate, then times the whole route stage: street graph, terminal attachment,
+reachable
 component, energy-centre siting (no candidate sites: street nodes ranked by demand-weighted
 distance, the best few scored by route cost), and a two-phase route (phase 1: anchor loads
 >= 500 MWh/a; phase 2: buildings of 250-500 MWh/a extending the phase-1 spine).
@@ -20,15 +21,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from heatmap import demand, ingest, schema
-from heatmap.network import (
+from heatmap import schema
+from heatmap.demand import estimate as demand
+from heatmap.ingest import osm as ingest
+from heatmap.routing.graph import (
     NetworkParams,
     attach_terminals,
     build_street_graph,
     keep_largest_component,
     largest_reachable_component,
 )
-from heatmap.route import (
+from heatmap.routing.route import (
     RouteParams,
     build_route,
     choose_energy_centre,

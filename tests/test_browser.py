@@ -22,7 +22,7 @@ import pytest
 from affine import Affine
 from shapely.geometry import LineString, Point, box
 
-from heatmap import render
+from heatmap.outputs import maps as render
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

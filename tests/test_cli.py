@@ -26,7 +26,7 @@ from shapely.geometry import LineString, box, mapping
 import heatmap
 from heatmap import schema
 from heatmap.cli.main import _COMMANDS
-from heatmap.config import Scenario, load_scenario
+from heatmap.pipeline.scenario import Scenario, load_scenario
 
 STAGE_COMMANDS = ("demand", "density", "cluster", "route", "size", "cost", "dispatch", "econ")
 _LOG_LINE = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL) heatmap")
@@ -226,7 +226,7 @@ def test_geojson_without_crs_in_projected_coordinates(tmp_path: Path, vectors: P
 
 def test_geojson_without_crs_is_fixed_by_crs_option(tmp_path: Path, vectors: Path) -> None:
     """The fix the error names works (reading only: the ingest stage)."""
-    from heatmap import ingest
+    from heatmap.ingest import osm as ingest
 
     area = ingest.read_vector(
         vectors / "b_nocrs.geojson", vectors / "s_nocrs.geojson", crs="EPSG:27700"

@@ -1,4 +1,6 @@
-"""Tests for heatmap.cluster: study screening (Table 13), barriers, internal length, bad input."""
+"""Tests for heatmap.zones.clusters: study screening (Table 13), barriers, internal length, bad
+input.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +14,10 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-from heatmap._errors import ConfigError, CRSError, InputError, SchemaError
 from heatmap._params import params_from_mapping
 from heatmap.cli.main import cli
-from heatmap.cluster import (
+from heatmap.errors import ConfigError, CRSError, InputError, SchemaError
+from heatmap.zones.clusters import (
     ClusterParams,
     barriers_from_streets,
     cluster_buildings,

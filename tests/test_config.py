@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from heatmap import config
-from heatmap._errors import ConfigError, InputError, OutputExistsError
-from heatmap.config import AreaParams, Scenario, load_scenario, scenario_from_mapping
+from heatmap.errors import ConfigError, InputError, OutputExistsError
+from heatmap.pipeline import scenario as config
+from heatmap.pipeline.scenario import AreaParams, Scenario, load_scenario, scenario_from_mapping
 
 STAGE_TABLES = (
     "area",

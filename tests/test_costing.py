@@ -1,4 +1,6 @@
-"""Tests for heatmap.costing: the study's Table 50, line-item arithmetic, rates and bad input."""
+"""Tests for heatmap.design.costing: the study's Table 50, line-item arithmetic, rates and bad
+input.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +12,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString
 
-from heatmap._errors import ConfigError, InputError, SchemaError
 from heatmap._params import params_from_mapping
-from heatmap.costing import (
+from heatmap.design.costing import (
     CostParams,
     PlantCapacities,
     cost_capex,
@@ -20,7 +21,8 @@ from heatmap.costing import (
     load_pipe_rates,
     table50,
 )
-from heatmap.sizing import size_pipes
+from heatmap.design.sizing import size_pipes
+from heatmap.errors import ConfigError, InputError, SchemaError
 
 # Table 50 item text -> our rate key
 TABLE50_KEYS = {

@@ -6,9 +6,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from heatmap._demand_tables import domestic_benchmark_kwh_per_m2
-from heatmap._errors import CRSError, InputError
-from heatmap.demand import (
+from heatmap.demand.benchmarks import domestic_benchmark_kwh_per_m2
+from heatmap.demand.estimate import (
     DemandParams,
     anchor_loads,
     degree_day_factor,
@@ -21,7 +20,8 @@ from heatmap.demand import (
     hourly_profile_kw,
     read_demand_layer,
 )
-from heatmap.weather import heating_degree_hours, read_epw, synthetic_weather
+from heatmap.errors import CRSError, InputError
+from heatmap.ingest.weather import heating_degree_hours, read_epw, synthetic_weather
 
 CRS = "EPSG:27700"
 
@@ -214,7 +214,7 @@ def test_demand_layer_counts_logged(caplog) -> None:
         geometry=[None, Point(105, 5)],
         crs=CRS,
     )
-    with caplog.at_level("INFO", logger="heatmap._demand_layer"):
+    with caplog.at_level("INFO", logger="heatmap.ingest.demand_layer"):
         d = estimate_demand(b, demand_layer=layer)
     assert "2 rows, 1 matched by id, 1 by location, 0 unmatched" in caplog.text
     assert (d["demand_source"] == "metered").all()
@@ -288,7 +288,7 @@ def test_profile_london_epw(london_epw) -> None:
 
 @pytest.mark.shared_data
 def test_city_of_london_every_building_accounted(london_pbf) -> None:
-    from heatmap.ingest import read_osm
+    from heatmap.ingest.osm import read_osm
 
     d = estimate_demand(
         read_osm(london_pbf).buildings, params=DemandParams(untagged_use="non_domestic")
@@ -301,8 +301,8 @@ def test_city_of_london_every_building_accounted(london_pbf) -> None:
 
 
 def test_params_validation_and_toml_roundtrip() -> None:
-    from heatmap._errors import ConfigError
     from heatmap._params import params_from_mapping
+    from heatmap.errors import ConfigError
 
     p = params_from_mapping(DemandParams, {"region": "North Eastern"}, section="demand")
     assert p.region == "North Eastern"

@@ -7,8 +7,13 @@ import pytest
 import rasterio
 from shapely.geometry import LineString, box
 
-from heatmap._errors import OutputExistsError
-from heatmap.density import DensityParams, heat_density_raster, opportunity_areas, write_geotiff
+from heatmap.errors import OutputExistsError
+from heatmap.zones.density import (
+    DensityParams,
+    heat_density_raster,
+    opportunity_areas,
+    write_geotiff,
+)
 
 CRS = "EPSG:27700"
 
@@ -77,8 +82,8 @@ def test_lhd_rules_with_streets() -> None:
 
 @pytest.mark.shared_data
 def test_city_of_london_density(london_pbf) -> None:
-    from heatmap.demand import DemandParams, estimate_demand
-    from heatmap.ingest import read_osm
+    from heatmap.demand.estimate import DemandParams, estimate_demand
+    from heatmap.ingest.osm import read_osm
 
     d = estimate_demand(
         read_osm(london_pbf).buildings, params=DemandParams(untagged_use="non_domestic")

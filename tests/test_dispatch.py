@@ -1,4 +1,6 @@
-"""Tests for heatmap.dispatch: energy balance, store limits, downtime, study check, COP, errors."""
+"""Tests for heatmap.plant.operation: energy balance, store limits, downtime, study check, COP,
+errors.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from heatmap._errors import ConfigError, InfeasibleDispatchError, InputError, SizingError
 from heatmap._params import params_from_mapping
-from heatmap.dispatch import (
+from heatmap.errors import ConfigError, InfeasibleDispatchError, InputError, SizingError
+from heatmap.plant.operation import (
     DispatchParams,
     boiler_capacity_n_plus_1_kw,
     cop,
@@ -30,9 +32,9 @@ STUDY_HP_KW = 2515.0  # study Table 22
 
 @pytest.fixture(scope="module")
 def study_demand() -> np.ndarray:
-    """The pipeline's hourly profile (heatmap.demand) on a North Eastern (Killingworth) year."""
-    from heatmap.demand import hourly_profile_kw
-    from heatmap.weather import synthetic_weather
+    """The pipeline's hourly profile on a North Eastern (Killingworth) year."""
+    from heatmap.demand.estimate import hourly_profile_kw
+    from heatmap.ingest.weather import synthetic_weather
 
     return hourly_profile_kw(
         STUDY_ANNUAL_MWH, STUDY_PEAK_KW, weather=synthetic_weather("North Eastern")
@@ -233,7 +235,7 @@ def test_figures(study_demand: np.ndarray, tmp_path: Path) -> None:
         assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     out = plot_sweep(sweep, tmp_path / "sweep.png")
     assert out.stat().st_size > 1000
-    from heatmap._errors import OutputExistsError
+    from heatmap.errors import OutputExistsError
 
     with pytest.raises(OutputExistsError):
         plot_load_duration(res, tmp_path / "ldc.png")
@@ -242,7 +244,7 @@ def test_figures(study_demand: np.ndarray, tmp_path: Path) -> None:
 def test_csv_and_summary(study_demand: np.ndarray, tmp_path: Path) -> None:
     import pandas as pd
 
-    from heatmap.dispatch import dispatch_summary, write_dispatch_csv
+    from heatmap.plant.operation import dispatch_summary, write_dispatch_csv
 
     res = dispatch(study_demand, params=DispatchParams(hp_capacity_kw=STUDY_HP_KW))
     out = write_dispatch_csv(res, tmp_path / "dispatch.csv")
@@ -255,7 +257,7 @@ def test_csv_and_summary(study_demand: np.ndarray, tmp_path: Path) -> None:
 
 
 def test_hp_capacity_for_share(study_demand: np.ndarray) -> None:
-    from heatmap.dispatch import hp_capacity_for_share
+    from heatmap.plant.operation import hp_capacity_for_share
 
     params = DispatchParams(target_low_carbon_share_pct=95.0)
     cap = hp_capacity_for_share(study_demand, params=params, tolerance_kw=20.0)

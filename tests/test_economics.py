@@ -1,4 +1,6 @@
-"""Tests for heatmap.economics against independent implementations and the Killingworth study."""
+"""Tests for heatmap.economics.appraisal against independent implementations and the Killingworth
+study.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from heatmap._economics_data import price_index
-from heatmap._errors import ConfigError, InputError
 from heatmap._params import params_from_mapping
-from heatmap.economics import (
+from heatmap.economics.appraisal import (
     EconomicsInputs,
     EconomicsParams,
     cashflow,
@@ -27,6 +27,8 @@ from heatmap.economics import (
     tariffs,
     write_tem_xlsx,
 )
+from heatmap.economics.tables import price_index
+from heatmap.errors import ConfigError, InputError
 
 # --------------------------------------------------------------------------- independent references
 
@@ -393,7 +395,7 @@ def test_killingworth_carbon_matches_table27(killingworth_dir: Path) -> None:
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     inputs = mod.build_inputs(killingworth_dir)
-    from heatmap.economics import subset_phases
+    from heatmap.economics.appraisal import subset_phases
 
     p1 = evaluate(subset_phases(inputs, 1), sensitivities=False)
     assert p1.carbon_intensity_g_per_kwh["year1"] == pytest.approx(91, abs=2)  # Table 27

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from heatmap._errors import OutputExistsError
 from heatmap._io import atomic_path, staged_dir
+from heatmap.errors import OutputExistsError
 
 
 def test_atomic_path_writes_and_refuses_overwrite(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Tests of heatmap.network: street graph, terminal attachment, reachability."""
+"""Tests of heatmap.routing.graph: street graph, terminal attachment, reachability."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from shapely import LineString, Point
 
 from heatmap import schema
-from heatmap._errors import ConfigError, CRSError, DisconnectedNetworkError, InputError, SchemaError
 from heatmap._params import params_from_mapping
-from heatmap.network import (
+from heatmap.errors import ConfigError, CRSError, DisconnectedNetworkError, InputError, SchemaError
+from heatmap.routing.graph import (
     NetworkParams,
     attach_terminals,
     build_street_graph,

@@ -18,20 +18,17 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, box
 
-from heatmap import (
-    cluster,
-    costing,
-    demand,
-    density,
-    dispatch,
-    economics,
-    network,
-    render,
-    route,
-    schema,
-    sizing,
-)
-from heatmap.weather import synthetic_weather
+from heatmap import schema
+from heatmap.demand import estimate as demand
+from heatmap.design import costing, sizing
+from heatmap.economics import appraisal as economics
+from heatmap.ingest.weather import synthetic_weather
+from heatmap.outputs import maps as render
+from heatmap.plant import operation as dispatch
+from heatmap.routing import graph as network
+from heatmap.routing import route
+from heatmap.zones import clusters as cluster
+from heatmap.zones import density
 
 CRS = "EPSG:27700"
 X0, Y0, STEP = 530_000.0, 180_000.0, 100.0

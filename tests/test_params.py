@@ -8,8 +8,8 @@ from typing import Literal
 
 import pytest
 
-from heatmap._errors import ConfigError
 from heatmap._params import params_from_mapping, params_to_toml
+from heatmap.errors import ConfigError
 
 
 @dataclass(frozen=True)

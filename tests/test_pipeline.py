@@ -23,10 +23,11 @@ from _pipeline_helpers import full_run_dir, invoke
 from pyproj import CRS
 
 import heatmap
-from heatmap import pipeline, schema
-from heatmap._errors import InputError
-from heatmap.config import AreaParams
-from heatmap.export import SHAPEFILE_FIELDS
+from heatmap import schema
+from heatmap.errors import InputError
+from heatmap.outputs.gis import SHAPEFILE_FIELDS
+from heatmap.pipeline import runner as pipeline
+from heatmap.pipeline.scenario import AreaParams
 
 SUMMARY_KEYS = (
     "n_buildings",

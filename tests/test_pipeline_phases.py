@@ -19,12 +19,18 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, box
 
-from heatmap import _pipeline_phases as phasing
-from heatmap import cluster, economics, pipeline, route, schema, sizing, weather
-from heatmap._errors import ConfigError
-from heatmap.config import Scenario
-from heatmap.economics import EconomicsParams
-from heatmap.route import RouteParams
+from heatmap import schema
+from heatmap.design import sizing
+from heatmap.economics import appraisal as economics
+from heatmap.economics.appraisal import EconomicsParams
+from heatmap.errors import ConfigError
+from heatmap.ingest import weather
+from heatmap.pipeline import phases as phasing
+from heatmap.pipeline import runner as pipeline
+from heatmap.pipeline.scenario import Scenario
+from heatmap.routing import route
+from heatmap.routing.route import RouteParams
+from heatmap.zones import clusters as cluster
 
 BNG = 27700
 OFFICES = {  # id: (x, y of the square's centre, heat MWh/a, peak kW)

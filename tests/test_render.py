@@ -19,8 +19,8 @@ from affine import Affine
 from pyproj import Transformer
 from shapely.geometry import LineString, Point, Polygon, box
 
-from heatmap import render
-from heatmap._errors import CRSError, InputError, OutputExistsError
+from heatmap.errors import CRSError, InputError, OutputExistsError
+from heatmap.outputs import maps as render
 
 XSS_IMG = "<img src=x onerror=window.__xss=1>"
 XSS_SCRIPT = "<script>window.__xss=1</script>"

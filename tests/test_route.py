@@ -1,4 +1,4 @@
-"""Tests of heatmap.route against hand-worked trees and the Killingworth study's Table 23."""
+"""Tests of the route tree against hand-worked trees and the Killingworth study's Table 23."""
 
 from __future__ import annotations
 
@@ -12,21 +12,21 @@ import pytest
 from shapely import LineString, Point
 
 from heatmap import schema
-from heatmap._errors import (
+from heatmap._params import params_from_mapping
+from heatmap.errors import (
     ConfigError,
     DisconnectedNetworkError,
     InputError,
     LowLinearHeatDensityWarning,
     SchemaError,
 )
-from heatmap._params import params_from_mapping
-from heatmap.network import (
+from heatmap.routing.graph import (
     NetworkParams,
     attach_terminals,
     build_street_graph,
     keep_largest_component,
 )
-from heatmap.route import (
+from heatmap.routing.route import (
     N_CONNECTIONS,
     RouteParams,
     build_route,
@@ -408,7 +408,7 @@ def test_energy_centre_from_candidates_picks_cheapest_route():
 
 
 def test_prize_collecting_leaves_out_far_small_load():
-    pytest.importorskip("heatmap._steiner_pcst")
+    pytest.importorskip("heatmap.routing._pcst")
     H, nodes, loads = comb()
     # prize per MWh/a in metres (weight = length): 1/3 m per MWh/a (LHD threshold 3).
     # L1 600 MWh (worth 200 m) costs 5 + 100 + 50 + 10 = 165 m -> connected; L2 300 MWh (100 m)

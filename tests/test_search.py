@@ -14,9 +14,11 @@ from click.testing import CliRunner
 from pyproj import Transformer
 from shapely.geometry import LineString, Point, box
 
-from heatmap import export, network, search
-from heatmap._errors import InputError
 from heatmap.cli.main import cli
+from heatmap.errors import InputError
+from heatmap.outputs import gis as export
+from heatmap.outputs import search
+from heatmap.routing import graph as network
 
 BNG = "EPSG:27700"
 X0, Y0 = 530_000.0, 180_000.0  # City of London area

@@ -1,4 +1,4 @@
-"""Tests for heatmap.sizing: analytic hydraulics, EN 253 heat loss, study sizing, bad input."""
+"""Tests for pipe sizing: analytic hydraulics, EN 253 heat loss, study sizing, bad input."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ import pytest
 from conftest import shared_path
 from shapely.geometry import LineString
 
-from heatmap._errors import ConfigError, CRSError, InputError, SizingError
 from heatmap._params import params_from_mapping
-from heatmap.costing import load_pipe_rates
-from heatmap.sizing import (
+from heatmap.design.costing import load_pipe_rates
+from heatmap.design.sizing import (
     SizingParams,
     design_flow_kg_per_s,
     diversity_factor,
@@ -26,6 +25,7 @@ from heatmap.sizing import (
     temperature_regime,
     water_properties,
 )
+from heatmap.errors import ConfigError, CRSError, InputError, SizingError
 
 
 def seg(**kw: object) -> dict[str, object]:
@@ -114,7 +114,7 @@ def test_darcy_weisbach_colebrook_hand_calculation() -> None:
 def test_diversity_factor() -> None:
     # one definition (the demand stage's); size_pipes counts a segment with no connection
     # downstream as one (f = 1)
-    from heatmap import demand
+    from heatmap.demand import estimate as demand
 
     assert diversity_factor is demand.diversity_factor
     n = np.maximum([0, 1, 2, 100], 1.0)

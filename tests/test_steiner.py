@@ -18,14 +18,14 @@ import pytest
 from click.testing import CliRunner
 from conftest import shared_path
 
-from heatmap._errors import DisconnectedNetworkError, InputError, SolverError
 from heatmap.cli.main import cli
-from heatmap.steiner import (
+from heatmap.errors import DisconnectedNetworkError, InputError, SolverError
+from heatmap.routing.steiner import (
     prize_collecting_steiner_tree,
     steiner_tree,
     validate_tree,
 )
-from heatmap.steinlib import read_stp
+from heatmap.routing.steinlib import read_stp
 
 DATA = Path(__file__).parent / "data"
 METHODS = ["default", "fast", "exact"]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import shared_path
 
-from heatmap._errors import InputError
-from heatmap.steinlib import read_stp
+from heatmap.errors import InputError
+from heatmap.routing.steinlib import read_stp
 
 DATA = Path(__file__).parent / "data"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from heatmap._errors import InputError
-from heatmap.weather import (
+from heatmap.errors import InputError
+from heatmap.ingest.weather import (
     heating_degree_hours,
     read_epw,
     regional_hdd,

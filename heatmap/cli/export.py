@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .options import overwrite_opt
+from heatmap.cli.options import overwrite_opt
 
 
 @click.command(short_help="Re-export saved results in another CRS.")
@@ -33,7 +33,7 @@ def export(results_dir: Path, crs: str, out_dir: Path, overwrite: bool) -> None:
     Example:
       $ heatmap export outputs/city --crs 27700 --out outputs/city_bng
     """
-    from .. import export as export_mod
+    from heatmap.outputs import gis as export_mod
 
     target = int(crs) if crs.strip().isdigit() else crs
     for path in export_mod.reexport(results_dir, out_dir, crs=target, overwrite=overwrite):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .options import overwrite_opt
+from heatmap.cli.options import overwrite_opt
 
 
 @click.command(short_help="Write a commented scenario file.")
@@ -20,7 +20,7 @@ def init(path: Path, overwrite: bool) -> None:
       $ heatmap init my_area.toml
       $ heatmap run my_area.toml --osm my_area.osm.pbf
     """
-    from ..config import write_template
+    from heatmap.pipeline.scenario import write_template
 
     written = write_template(path, overwrite=overwrite)
     click.echo(f"wrote {written}")

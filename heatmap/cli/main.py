@@ -1,7 +1,7 @@
 """The ``heatmap`` command group: logging options, version, lazy subcommands, error handling.
 
 Subcommands live one per module in :mod:`heatmap.cli` and are imported only when invoked, so
-``heatmap --help`` stays fast. Any :class:`~heatmap._errors.HeatmapError` becomes a one-line
+``heatmap --help`` stays fast. Any :class:`~heatmap.errors.HeatmapError` becomes a one-line
 message on stderr and exit code 2; ``-v`` adds the traceback.
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 
 import click
 
-from .._errors import HeatmapError
-from .._version import __version__
+from heatmap._version import __version__
+from heatmap.errors import HeatmapError
 
 # command name -> "module:function" under heatmap.cli
 _COMMANDS: dict[str, str] = {

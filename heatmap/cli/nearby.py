@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .options import overwrite_opt
+from heatmap.cli.options import overwrite_opt
 
 
 def _parse_site(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[float, float]:
@@ -84,7 +84,7 @@ def nearby(
     if out_path is not None and out_path.suffix.lower() not in {".csv", ".geojson", ".json"}:
         msg = f"--out {out_path}: use a .csv or .geojson file name"
         raise click.BadParameter(msg, param_hint="--out")
-    from .. import search
+    from heatmap.outputs import search
 
     layers = _load_layers(osm_path, results_dir)
     finds = search.nearby(site, radius_m=radius_m, **layers)
@@ -93,18 +93,13 @@ def nearby(
 
 def _load_layers(osm_path: Path | None, results_dir: Path | None) -> dict[str, Any]:
     """Buildings, street graph, CRS and optional layers from an OSM file or a results folder."""
-    from .. import export, network
-    from .._errors import InputError
+    from heatmap.errors import InputError
+    from heatmap.outputs import gis as export
+    from heatmap.routing import graph as network
 
     if osm_path is not None:
-        try:
-            from ..pipeline import prepare_area
-        except ImportError as exc:
-            msg = (
-                "--osm needs heatmap.pipeline.prepare_area, which this build does not provide "
-                "yet; run `heatmap run --osm FILE` and use --results DIR instead"
-            )
-            raise InputError(msg) from exc
+        from heatmap.pipeline.runner import prepare_area
+
         buildings, graph, crs = prepare_area(osm_path)
         return {"buildings": buildings, "street_graph": graph, "crs": crs}
     if results_dir is None:
@@ -138,7 +133,8 @@ def _write_outputs(
     map_path: Path | None,
     overwrite: bool,
 ) -> None:
-    from .. import export, render
+    from heatmap.outputs import gis as export
+    from heatmap.outputs import maps as render
 
     table = finds.drop(columns="geometry")
     if table.empty:

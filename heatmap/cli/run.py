@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .options import out_opt, overwrite_opt
+from heatmap.cli.options import out_opt, overwrite_opt
 
 
 def _parse_bbox(
@@ -68,10 +68,10 @@ def run(
       $ heatmap run my_area.toml --overwrite
       $ heatmap run --place "Killingworth, North Tyneside" --crs EPSG:27700
     """
-    from .._io import check_writable
-    from ..config import Scenario, load_scenario
-    from ..export import save_results
-    from ..pipeline import run as run_pipeline
+    from heatmap._io import check_writable
+    from heatmap.outputs.gis import save_results
+    from heatmap.pipeline.runner import run as run_pipeline
+    from heatmap.pipeline.scenario import Scenario, load_scenario
 
     sources = [s for s in (osm_path, place) if s]
     if len(sources) > 1:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .options import json_opt
+from heatmap.cli.options import json_opt
 
 
 @click.command(short_help="Screen housing clusters (metres and GBP per dwelling, viable).")
@@ -51,10 +51,10 @@ def screen_clusters(
     """
     import pandas as pd
 
-    from .._errors import InputError
-    from .._params import params_from_mapping
-    from ..cluster import ClusterParams
-    from ..cluster import screen_clusters as run_screen
+    from heatmap._params import params_from_mapping
+    from heatmap.errors import InputError
+    from heatmap.zones.clusters import ClusterParams
+    from heatmap.zones.clusters import screen_clusters as run_screen
 
     mapping: dict[str, Any] = {}
     if scenario_path is not None:
@@ -81,7 +81,7 @@ def screen_clusters(
         raise InputError(msg) from exc
     out = run_screen(table, params=params)
     if as_json:
-        from .._json import jsonable
+        from heatmap._json import jsonable
 
         records = jsonable(out.to_dict("records"))
         click.echo(json.dumps(records, indent=1, allow_nan=False))

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .options import overwrite_opt
+from heatmap.cli.options import overwrite_opt
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from ..config import Scenario
+    from heatmap.pipeline.scenario import Scenario
 
 _scenario_opt = click.option(
     "--scenario",
@@ -46,14 +46,14 @@ def _out_opt(default: str) -> Any:
 
 
 def _scenario(path: Path | None) -> Scenario:
-    from ..config import Scenario, load_scenario
+    from heatmap.pipeline.scenario import Scenario, load_scenario
 
     return load_scenario(path) if path else Scenario()
 
 
 def _layer(path: Path, layer: str) -> gpd.GeoDataFrame:
-    from .._errors import InputError
-    from ..export import read_results_gpkg
+    from heatmap.errors import InputError
+    from heatmap.outputs.gis import read_results_gpkg
 
     layers = read_results_gpkg(path)
     if layer not in layers:
@@ -67,7 +67,7 @@ def _layer(path: Path, layer: str) -> gpd.GeoDataFrame:
 
 def _check_targets(out_dir: Path, names: list[str], *, overwrite: bool) -> None:
     """Refuse before writing anything if any target exists (no half-written output sets)."""
-    from .._io import check_writable
+    from heatmap._io import check_writable
 
     for name in names:
         check_writable(out_dir / name, overwrite=overwrite)
@@ -97,9 +97,9 @@ def demand(
     Example:
       $ heatmap demand --osm city.osm.pbf --out outputs/city
     """
-    from .. import demand as demand_stage
-    from ..export import write_csv, write_geopackage
-    from ..pipeline import estimate_area_demand, load_area
+    from heatmap.demand import estimate as demand_stage
+    from heatmap.outputs.gis import write_csv, write_geopackage
+    from heatmap.pipeline.runner import estimate_area_demand, load_area
 
     scenario = _scenario(scenario_path)
     _check_targets(
@@ -142,9 +142,9 @@ def density(
     Example:
       $ heatmap density outputs/city/buildings.gpkg --out outputs/city
     """
-    from .. import density as density_stage
-    from ..export import read_results_gpkg, write_geopackage
-    from ..pipeline import map_density
+    from heatmap.outputs.gis import read_results_gpkg, write_geopackage
+    from heatmap.pipeline.runner import map_density
+    from heatmap.zones import density as density_stage
 
     scenario = _scenario(scenario_path)
     _check_targets(
@@ -184,8 +184,8 @@ def cluster(
     Example:
       $ heatmap cluster outputs/city/buildings.gpkg --out outputs/city
     """
-    from ..export import read_results_gpkg, write_csv, write_geopackage
-    from ..pipeline import cluster_area
+    from heatmap.outputs.gis import read_results_gpkg, write_csv, write_geopackage
+    from heatmap.pipeline.runner import cluster_area
 
     scenario = _scenario(scenario_path)
     _check_targets(
@@ -223,9 +223,9 @@ def route(buildings_path: Path, scenario_path: Path | None, out_dir: Path, overw
     Example:
       $ heatmap route outputs/city/clusters.gpkg --out outputs/city
     """
-    from .. import route as route_stage
-    from ..export import write_csv, write_geopackage
-    from ..pipeline import plan_route
+    from heatmap.outputs.gis import write_csv, write_geopackage
+    from heatmap.pipeline.runner import plan_route
+    from heatmap.routing import route as route_stage
 
     scenario = _scenario(scenario_path)
     _check_targets(
@@ -280,8 +280,8 @@ def size(route_path: Path, scenario_path: Path | None, out_dir: Path, overwrite:
     Example:
       $ heatmap size outputs/city/route.gpkg --out outputs/city
     """
-    from .. import sizing
-    from ..export import write_csv, write_geopackage, write_json
+    from heatmap.design import sizing
+    from heatmap.outputs.gis import write_csv, write_geopackage, write_json
 
     scenario = _scenario(scenario_path)
     _check_targets(
@@ -337,9 +337,9 @@ def dispatch(
     """
     import pandas as pd
 
-    from .. import dispatch as dispatch_stage
-    from .._errors import InputError
-    from ..export import write_json
+    from heatmap.errors import InputError
+    from heatmap.outputs.gis import write_json
+    from heatmap.plant import operation as dispatch_stage
 
     scenario = _scenario(scenario_path)
     _check_targets(
@@ -401,8 +401,8 @@ def cost(
     Example:
       $ heatmap cost outputs/city/pipes.gpkg --hp-kw 2510 --boiler-kw 5000 --store-m3 200
     """
-    from .. import costing
-    from ..export import write_csv
+    from heatmap.design import costing
+    from heatmap.outputs.gis import write_csv
 
     scenario = _scenario(scenario_path)
     _check_targets(
@@ -462,9 +462,9 @@ def econ(
     """
     import pandas as pd
 
-    from .. import economics
-    from .._errors import InputError
-    from ..export import write_csv, write_json
+    from heatmap.economics import appraisal as economics
+    from heatmap.errors import InputError
+    from heatmap.outputs.gis import write_csv, write_json
 
     scenario = _scenario(scenario_path)
     _check_targets(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .options import json_opt
+from heatmap.cli.options import json_opt
 
 
 @click.command(short_help="Solve a SteinLib .stp instance.")
@@ -38,7 +38,7 @@ def steiner(stp_file: Path, method: str, time_limit_s: float | None, as_json: bo
       $ heatmap steiner b01.stp --json
       $ heatmap steiner c08.stp --method exact --time-limit 60 --json
     """
-    from ..steiner import solve_stp
+    from heatmap.routing.steiner import solve_stp
 
     out = solve_stp(stp_file, method=method, time_limit_s=time_limit_s)
     if as_json:

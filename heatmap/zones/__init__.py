@@ -1,0 +1,49 @@
+"""Where heat is dense: the heat-density raster, opportunity areas, building clusters and their
+screening.
+"""
+
+from __future__ import annotations
+
+from heatmap.zones import cluster_network as cluster_network
+from heatmap.zones import cluster_params as cluster_params
+from heatmap.zones import clusters as clusters
+from heatmap.zones import density as density
+from heatmap.zones import screening as screening
+from heatmap.zones.cluster_network import InternalNetwork as InternalNetwork
+from heatmap.zones.cluster_network import internal_network_length_m as internal_network_length_m
+from heatmap.zones.cluster_network import internal_network_lengths as internal_network_lengths
+from heatmap.zones.cluster_params import DENSITY_CLASSES as DENSITY_CLASSES
+from heatmap.zones.cluster_params import ClusterParams as ClusterParams
+from heatmap.zones.clusters import TENURE_COUNT_COLUMNS as TENURE_COUNT_COLUMNS
+from heatmap.zones.clusters import ClusterResult as ClusterResult
+from heatmap.zones.clusters import barriers_from_streets as barriers_from_streets
+from heatmap.zones.clusters import cluster_buildings as cluster_buildings
+from heatmap.zones.clusters import screen_clusters as screen_clusters
+from heatmap.zones.density import DensityParams as DensityParams
+from heatmap.zones.density import DensityRaster as DensityRaster
+from heatmap.zones.density import heat_density_raster as heat_density_raster
+from heatmap.zones.density import opportunity_areas as opportunity_areas
+from heatmap.zones.density import write_geotiff as write_geotiff
+
+__all__ = [
+    "DENSITY_CLASSES",
+    "TENURE_COUNT_COLUMNS",
+    "ClusterParams",
+    "ClusterResult",
+    "DensityParams",
+    "DensityRaster",
+    "InternalNetwork",
+    "barriers_from_streets",
+    "cluster_buildings",
+    "cluster_network",
+    "cluster_params",
+    "clusters",
+    "density",
+    "heat_density_raster",
+    "internal_network_length_m",
+    "internal_network_lengths",
+    "opportunity_areas",
+    "screen_clusters",
+    "screening",
+    "write_geotiff",
+]
