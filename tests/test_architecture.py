@@ -19,14 +19,14 @@ def _module_name(path: Path) -> str:
 
 
 def _import_graph() -> nx.DiGraph:
-    """Module-level imports between heatmap modules (TYPE_CHECKING and function bodies excluded)."""
+    """Imports between heatmap modules, also inside functions (``TYPE_CHECKING`` blocks excluded)."""
     modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
     G = nx.DiGraph()
     G.add_nodes_from(modules)
     for name, path in modules.items():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         is_pkg = path.name == "__init__.py"
-        for node in tree.body:  # top level only: lazy imports inside functions cannot cycle
+        for node in _imports(tree):
             if isinstance(node, ast.ImportFrom):
                 if node.level:
                     base = name.split(".") if is_pkg else name.split(".")[:-1]
@@ -41,6 +41,21 @@ def _import_graph() -> nx.DiGraph:
                 for alias in node.names:
                     G.add_edge(name, alias.name)
     return G.subgraph(modules).copy()
+
+
+def _imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Every import statement of a module except those under ``if TYPE_CHECKING:``."""
+    found: list[ast.Import | ast.ImportFrom] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            stack.extend(node.orelse)
+            continue
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return found
 
 
 def _cycles_without_package_inits(G: nx.DiGraph) -> list[list[str]]:
