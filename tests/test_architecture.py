@@ -19,7 +19,7 @@ def _module_name(path: Path) -> str:
 
 
 def _import_graph() -> nx.DiGraph:
-    """Imports between heatmap modules, also inside functions (``TYPE_CHECKING`` blocks excluded)."""
+    """Imports between heatmap modules, inside functions too (not under ``TYPE_CHECKING``)."""
     modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
     G = nx.DiGraph()
     G.add_nodes_from(modules)
