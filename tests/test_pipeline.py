@@ -26,7 +26,7 @@ import heatmap
 from heatmap import schema
 from heatmap.errors import InputError
 from heatmap.outputs.gis import SHAPEFILE_FIELDS
-from heatmap.pipeline import runner as pipeline
+from heatmap import pipeline
 from heatmap.pipeline.scenario import AreaParams
 
 SUMMARY_KEYS = (

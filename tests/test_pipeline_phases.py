@@ -26,7 +26,7 @@ from heatmap.economics.appraisal import EconomicsParams
 from heatmap.errors import ConfigError
 from heatmap.ingest import weather
 from heatmap.pipeline import phases as phasing
-from heatmap.pipeline import runner as pipeline
+from heatmap import pipeline
 from heatmap.pipeline.scenario import Scenario
 from heatmap.routing import route
 from heatmap.routing.route import RouteParams

@@ -98,7 +98,7 @@ def _load_layers(osm_path: Path | None, results_dir: Path | None) -> dict[str, A
     from heatmap.routing import graph as network
 
     if osm_path is not None:
-        from heatmap.pipeline.runner import prepare_area
+        from heatmap.pipeline import prepare_area
 
         buildings, graph, crs = prepare_area(osm_path)
         return {"buildings": buildings, "street_graph": graph, "crs": crs}

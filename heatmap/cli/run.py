@@ -70,7 +70,7 @@ def run(
     """
     from heatmap._io import check_writable
     from heatmap.outputs.gis import save_results
-    from heatmap.pipeline.runner import run as run_pipeline
+    from heatmap.pipeline import run as run_pipeline
     from heatmap.pipeline.scenario import Scenario, load_scenario
 
     sources = [s for s in (osm_path, place) if s]

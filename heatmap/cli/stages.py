@@ -99,7 +99,7 @@ def demand(
     """
     from heatmap.demand import estimate as demand_stage
     from heatmap.outputs.gis import write_csv, write_geopackage
-    from heatmap.pipeline.runner import estimate_area_demand, load_area
+    from heatmap.pipeline import estimate_area_demand, load_area
 
     scenario = _scenario(scenario_path)
     _check_targets(
@@ -143,7 +143,7 @@ def density(
       $ heatmap density outputs/city/buildings.gpkg --out outputs/city
     """
     from heatmap.outputs.gis import read_results_gpkg, write_geopackage
-    from heatmap.pipeline.runner import map_density
+    from heatmap.pipeline import map_density
     from heatmap.zones import density as density_stage
 
     scenario = _scenario(scenario_path)
@@ -185,7 +185,7 @@ def cluster(
       $ heatmap cluster outputs/city/buildings.gpkg --out outputs/city
     """
     from heatmap.outputs.gis import read_results_gpkg, write_csv, write_geopackage
-    from heatmap.pipeline.runner import cluster_area
+    from heatmap.pipeline import cluster_area
 
     scenario = _scenario(scenario_path)
     _check_targets(
@@ -224,7 +224,7 @@ def route(buildings_path: Path, scenario_path: Path | None, out_dir: Path, overw
       $ heatmap route outputs/city/clusters.gpkg --out outputs/city
     """
     from heatmap.outputs.gis import write_csv, write_geopackage
-    from heatmap.pipeline.runner import plan_route
+    from heatmap.pipeline import plan_route
     from heatmap.routing import route as route_stage
 
     scenario = _scenario(scenario_path)

@@ -32,7 +32,7 @@ from heatmap._io import atomic_path, check_writable
 from heatmap._json import jsonable
 
 if TYPE_CHECKING:
-    from heatmap.pipeline.runner import Results
+    from heatmap.pipeline import Results
 
 logger = logging.getLogger(__name__)
 
@@ -580,7 +580,7 @@ def save_results(
     Parameters
     ----------
     results
-        From :func:`heatmap.pipeline.runner.run`.
+        From :func:`heatmap.run`.
     out_dir
         Output folder. Everything is written into a hidden staging folder beside it and moved
         into place only when complete, so a failure leaves no partial folder.

@@ -421,7 +421,7 @@ def select_loads(
 
     Examples
     --------
-    >>> from heatmap.pipeline.runner import select_loads
+    >>> from heatmap.pipeline import select_loads
     >>> from shapely.geometry import Point
     >>> b = gpd.GeoDataFrame(
     ...     {"heat_demand_mwh_per_a": [120.0, 21.1, 650.0, 540.0, 0.0]},
@@ -461,6 +461,7 @@ def select_phased_loads(
     scenario: Scenario,
     *,
     clusters: pd.DataFrame | None = None,
+    min_load_mwh_per_a: float | None = None,
 ) -> gpd.GeoDataFrame:
     """Choose the loads the spine connects, each with its phase, as points.
 
@@ -480,6 +481,9 @@ def select_phased_loads(
         ``[route]`` phasing and cluster options, ``[demand]`` anchor threshold.
     clusters
         Screened clusters (the cluster stage's ``clusters``); no cluster loads when omitted.
+    min_load_mwh_per_a
+        Also take buildings down to this annual demand (below the last threshold), in the last
+        phase; default: none below the last threshold.
 
     Returns
     -------
@@ -492,7 +496,10 @@ def select_phased_loads(
     thresholds = scenario.route.phase_thresholds_mwh_per_a or (
         scenario.demand.anchor_threshold_mwh_per_a,
     )
-    chosen = select_loads(buildings, anchor_threshold_mwh_per_a=thresholds[-1])
+    floor = (
+        thresholds[-1] if min_load_mwh_per_a is None else min(thresholds[-1], min_load_mwh_per_a)
+    )
+    chosen = select_loads(buildings, anchor_threshold_mwh_per_a=floor)
     heat = chosen[schema.HEAT_DEMAND_MWH_PER_A].to_numpy(float)
     dwellings = (
         chosen[N_DWELLINGS].to_numpy(np.int64)

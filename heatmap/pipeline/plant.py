@@ -1,5 +1,4 @@
-"""Plant, costing and economics glue of the pipeline (re-exported by
-:mod:`heatmap.pipeline.runner`).
+"""Plant, costing and economics glue of the pipeline.
 
 The connected loads' hourly demand and the plant dispatched on it (on the whole network and on
 the network as built up to each phase), the heat pump x store sweep, the CAPEX bill by phase and
@@ -68,7 +67,7 @@ def network_profile_kw(connected: pd.DataFrame, wx: weather.Weather) -> np.ndarr
     --------
     A cluster load of 100 dwellings, 300 kW of undiversified peak: f(100) = 0.6238.
 
-    >>> from heatmap.pipeline.runner import network_profile_kw
+    >>> from heatmap.pipeline import network_profile_kw
     >>> from heatmap.ingest.weather import synthetic_weather
     >>> cluster = pd.DataFrame({"heat_demand_mwh_per_a": [500.0], "peak_load_kw": [300.0],
     ...                         "use": ["domestic"], "n_connections": [100]})
@@ -266,14 +265,16 @@ def economics_inputs(
 
 
 def phase_years(phases: list[int], scenario: Scenario) -> dict[int, int]:
-    """Start year of each phase: ``[economics] phase_start_years``, else phase 1 in
-    ``[economics] start_year`` (else :data:`DEFAULT_START_YEAR`) and each later phase
-    ``phase_interval_years`` after the one before.
+    """Start year of each phase.
+
+    ``[economics] phase_start_years``, else phase 1 in ``[economics] start_year`` (else
+    :data:`DEFAULT_START_YEAR`) and each later phase ``phase_interval_years`` after the one
+    before.
 
     Examples
     --------
     >>> from heatmap.pipeline.scenario import Scenario
-    >>> from heatmap.pipeline.runner import phase_years
+    >>> from heatmap.pipeline import phase_years
     >>> phase_years([1, 2, 3], Scenario())  # DEFAULT_START_YEAR, then every 2 years
     {1: 2027, 2: 2029, 3: 2031}
     """

@@ -1,0 +1,198 @@
+"""Read the study area and run the area-wide stages: demand, density, clusters."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pyproj
+
+from heatmap import schema
+from heatmap.demand import estimate as demand
+from heatmap.errors import InputError
+from heatmap.ingest import osm as ingest
+from heatmap.ingest import weather
+from heatmap.pipeline.scenario import AreaParams, Scenario
+from heatmap.routing import graph as network
+from heatmap.zones import clusters as cluster
+from heatmap.zones import density
+
+__all__ = [
+    "EXISTING_NETWORK_SEARCH_M",
+    "cluster_area",
+    "empty_points",
+    "estimate_area_demand",
+    "existing_networks_near",
+    "load_area",
+    "load_weather",
+    "map_density",
+    "prepare_area",
+]
+
+logger = logging.getLogger(__name__)
+
+N_DWELLINGS = schema.N_DWELLINGS
+
+
+def load_area(area: AreaParams) -> ingest.StudyArea:
+    """Read the study area named by the scenario's ``[area]`` table.
+
+    Parameters
+    ----------
+    area
+        Inputs: an OSM file, vector layers, a place or bbox (online), else the bundled example.
+
+    Returns
+    -------
+    area
+        Buildings and streets in a projected CRS.
+    """
+    if area.osm_path:
+        return ingest.read_osm(area.osm_path, crs=area.crs, bbox=area.bbox)
+    if area.buildings_path or area.streets_path:
+        if not (area.buildings_path and area.streets_path):
+            msg = "[area] buildings_path and streets_path go together; give both"
+            raise InputError(msg)
+        return ingest.read_vector(area.buildings_path, area.streets_path, crs=area.crs)
+    if area.place:
+        return ingest.from_place(area.place, crs=area.crs)
+    if area.bbox:
+        return ingest.from_bbox(area.bbox, crs=area.crs)
+    return ingest.read_osm(ingest.default_example_path(), crs=area.crs)
+
+
+def load_weather(area: AreaParams, params: demand.DemandParams) -> weather.Weather:
+    """Return the EPW weather of the scenario, else a synthetic typical year for its region."""
+    if area.weather_path:
+        return weather.read_epw(area.weather_path)
+    return weather.synthetic_weather(params.region)
+
+
+def prepare_area(
+    osm_path: str | Path | None = None, *, scenario: Scenario | None = None
+) -> tuple[gpd.GeoDataFrame, nx.Graph, pyproj.CRS]:
+    """Ingest an area, estimate demand and build its street graph (for ``heatmap nearby``).
+
+    Parameters
+    ----------
+    osm_path
+        OpenStreetMap extract; the scenario's inputs (else the bundled example) when omitted.
+    scenario
+        Parameters (defaults when omitted).
+
+    Returns
+    -------
+    buildings, G, crs
+        Buildings with demand, the street graph and their projected CRS.
+    """
+    scenario = scenario or Scenario()
+    area_params = scenario.area
+    if osm_path is not None:
+        area_params = dataclasses.replace(area_params, osm_path=str(osm_path))
+    area = load_area(area_params)
+    buildings = demand.estimate_demand(area.buildings, params=scenario.demand)
+    G = network.build_street_graph(area.streets, params=scenario.network)
+    return buildings, G, area.crs
+
+
+def estimate_area_demand(area: ingest.StudyArea, scenario: Scenario) -> gpd.GeoDataFrame:
+    """Demand stage: estimate every building's demand, joining the scenario's demand layer.
+
+    Parameters
+    ----------
+    area
+        Ingested study area.
+    scenario
+        Parameters; ``[area] demand_layer_path`` names the known-demand layer, if any.
+
+    Returns
+    -------
+    buildings
+        :func:`heatmap.demand.estimate.estimate_demand` output.
+    """
+    layer = (
+        demand.read_demand_layer(scenario.area.demand_layer_path)
+        if scenario.area.demand_layer_path
+        else None
+    )
+    return demand.estimate_demand(area.buildings, params=scenario.demand, demand_layer=layer)
+
+
+def map_density(
+    buildings: gpd.GeoDataFrame, streets: gpd.GeoDataFrame | None, params: density.DensityParams
+) -> tuple[density.DensityRaster, gpd.GeoDataFrame]:
+    """Density stage: the heat-density raster and the ranked opportunity areas.
+
+    Parameters
+    ----------
+    buildings
+        Buildings with demand.
+    streets
+        Streets, used to estimate each opportunity area's linear heat density.
+    params
+        Cell size, smoothing and opportunity-area rules.
+
+    Returns
+    -------
+    raster, opportunity_areas
+        The (optionally smoothed) raster and the areas found on the unsmoothed one.
+    """
+    raster = density.heat_density_raster(
+        buildings, cell_size_m=params.cell_size_m, smoothing_radius_m=params.smoothing_radius_m
+    )
+    unsmoothed = (
+        raster
+        if params.smoothing_radius_m == 0
+        else density.heat_density_raster(buildings, cell_size_m=params.cell_size_m)
+    )
+    areas = density.opportunity_areas(buildings, unsmoothed, params=params, streets=streets)
+    return raster, areas
+
+
+def cluster_area(
+    buildings: gpd.GeoDataFrame, streets: gpd.GeoDataFrame | None, params: cluster.ClusterParams
+) -> tuple[gpd.GeoDataFrame, cluster.ClusterResult]:
+    """Cluster stage: clusters, and a copy of the buildings with ``cluster_id``/``n_dwellings``.
+
+    Parameters
+    ----------
+    buildings
+        Buildings with demand.
+    streets
+        Streets (barrier roads and crossings, cluster connection points).
+    params
+        Clustering and screening parameters.
+
+    Returns
+    -------
+    buildings, clustered
+        Buildings with the two new columns, and the clusters.
+    """
+    clustered = cluster.cluster_buildings(buildings, streets=streets, params=params)
+    out = buildings.copy()
+    out[schema.CLUSTER_ID] = clustered.labels.reindex(out.index).fillna("")
+    out[N_DWELLINGS] = clustered.dwellings.reindex(out.index).fillna(0).astype(np.int64)
+    return out, clustered
+
+
+EXISTING_NETWORK_SEARCH_M = 2000.0
+"""Existing heat networks this far outside the study area are still shown (m)."""
+
+
+def existing_networks_near(networks: gpd.GeoDataFrame, area: ingest.StudyArea) -> gpd.GeoDataFrame:
+    """Keep the existing networks within EXISTING_NETWORK_SEARCH_M of the study area."""
+    keep = networks.intersects(area.boundary.buffer(EXISTING_NETWORK_SEARCH_M))
+    logger.info("%d of %d existing heat networks lie near the study area", keep.sum(), len(keep))
+    return networks[keep]
+
+
+def empty_points(crs: pyproj.CRS) -> gpd.GeoDataFrame:
+    """An empty point layer with a ``name`` column in ``crs``."""
+    return gpd.GeoDataFrame(
+        {"name": pd.Series(dtype=str)}, geometry=gpd.GeoSeries([], crs=crs), crs=crs
+    )
