@@ -8,6 +8,7 @@ from heatmap.pipeline import candidates as candidates
 from heatmap.pipeline import network_plan as network_plan
 from heatmap.pipeline import phases as phases
 from heatmap.pipeline import plant as plant
+from heatmap.pipeline import ranking as ranking
 from heatmap.pipeline import results as results
 from heatmap.pipeline import runner as runner
 from heatmap.pipeline import scenario as scenario
@@ -23,16 +24,14 @@ from heatmap.pipeline.area import map_density as map_density
 from heatmap.pipeline.area import prepare_area as prepare_area
 from heatmap.pipeline.candidate_params import RANK_KEYS as RANK_KEYS
 from heatmap.pipeline.candidate_params import CandidateParams as CandidateParams
-from heatmap.pipeline.candidates import CANDIDATE_COLUMNS as CANDIDATE_COLUMNS
 from heatmap.pipeline.candidates import CandidateSpec as CandidateSpec
 from heatmap.pipeline.candidates import appraise_network as appraise_network
+from heatmap.pipeline.candidates import appraise_specs as appraise_specs
 from heatmap.pipeline.candidates import candidate_specs as candidate_specs
-from heatmap.pipeline.candidates import candidate_table as candidate_table
 from heatmap.pipeline.candidates import complete_network as complete_network
 from heatmap.pipeline.candidates import (
     connection_value_gbp_per_mwh_per_a as connection_value_gbp_per_mwh_per_a,
 )
-from heatmap.pipeline.candidates import rank_candidates as rank_candidates
 from heatmap.pipeline.network_plan import RoutePlan as RoutePlan
 from heatmap.pipeline.network_plan import connected_buildings as connected_buildings
 from heatmap.pipeline.network_plan import loads_within_capacity as loads_within_capacity
@@ -57,6 +56,10 @@ from heatmap.pipeline.plant import phase_dispatch as phase_dispatch
 from heatmap.pipeline.plant import phase_years as phase_years
 from heatmap.pipeline.plant import plant_dispatch as plant_dispatch
 from heatmap.pipeline.plant import plant_sweep as plant_sweep
+from heatmap.pipeline.ranking import CANDIDATE_COLUMNS as CANDIDATE_COLUMNS
+from heatmap.pipeline.ranking import candidate_route_lines as candidate_route_lines
+from heatmap.pipeline.ranking import candidate_table as candidate_table
+from heatmap.pipeline.ranking import rank_candidates as rank_candidates
 from heatmap.pipeline.results import NetworkResults as NetworkResults
 from heatmap.pipeline.results import Results as Results
 from heatmap.pipeline.runner import choose_candidate as choose_candidate
@@ -85,8 +88,10 @@ __all__ = [
     "RoutePlan",
     "Scenario",
     "appraise_network",
+    "appraise_specs",
     "area",
     "candidate_params",
+    "candidate_route_lines",
     "candidate_specs",
     "candidate_table",
     "candidates",
@@ -122,6 +127,7 @@ __all__ = [
     "plant_sweep",
     "prepare_area",
     "rank_candidates",
+    "ranking",
     "results",
     "run",
     "runner",

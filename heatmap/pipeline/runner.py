@@ -35,13 +35,8 @@ from heatmap.pipeline.area import (
     load_weather,
     map_density,
 )
-from heatmap.pipeline.candidates import (
-    appraise_specs,
-    candidate_route_lines,
-    candidate_specs,
-    candidate_table,
-    complete_network,
-)
+from heatmap.pipeline.candidates import appraise_specs, candidate_specs, complete_network
+from heatmap.pipeline.ranking import candidate_route_lines, candidate_table
 from heatmap.pipeline.results import NetworkResults, Results
 from heatmap.pipeline.scenario import Scenario
 from heatmap.pipeline.summary import summary_of
