@@ -21,6 +21,7 @@ from heatmap.errors import HeatmapError
 # command name -> "module:function" under heatmap.cli
 _COMMANDS: dict[str, str] = {
     "run": "run:run",
+    "candidates": "candidates:candidates",
     "init": "init:init",
     "demand": "stages:demand",
     "density": "stages:density",

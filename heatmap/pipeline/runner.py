@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import geopandas as gpd
@@ -44,7 +45,7 @@ from heatmap.routing import graph as network
 from heatmap.zones import atlas as street_atlas
 from heatmap.zones import candidate_zones as zoning
 
-__all__ = ["choose_candidate", "run"]
+__all__ = ["choose_candidate", "rank_area_candidates", "run"]
 
 logger = logging.getLogger(__name__)
 
@@ -164,6 +165,89 @@ def _site_near(
     return site_in
 
 
+@dataclass(frozen=True)
+class _AreaStages:
+    """The area-wide stages' results, before any network is planned."""
+
+    area: ingest.StudyArea
+    weather: Any
+    buildings: gpd.GeoDataFrame
+    anchors: gpd.GeoDataFrame
+    existing: gpd.GeoDataFrame
+    raster: Any
+    opportunity_areas: gpd.GeoDataFrame
+    clusters: pd.DataFrame
+    graph: nx.Graph
+    atlas: street_atlas.StreetAtlas
+    zones: zoning.ZoneSet
+
+
+def _area_stages(scenario: Scenario, stages: _Stages) -> _AreaStages:
+    """Ingest, demand, density, clusters, the street heat atlas and the candidate zones."""
+    area = _timed(stages, "ingest", lambda: load_area(scenario.area))
+    with stages.stage("demand"):
+        wx = load_weather(scenario.area, scenario.demand)
+        buildings = estimate_area_demand(area, scenario)
+        anchors = demand.anchor_loads(
+            buildings, threshold_mwh_per_a=scenario.demand.anchor_threshold_mwh_per_a
+        )
+        existing = (
+            existing_networks_near(
+                ingest.read_existing_networks(scenario.area.existing_networks_path, crs=area.crs),
+                area,
+            )
+            if scenario.area.existing_networks_path
+            else empty_points(area.crs)
+        )
+    raster, areas = _timed(
+        stages, "density", lambda: map_density(buildings, area.streets, scenario.density)
+    )
+    buildings, clustered = _timed(
+        stages, "cluster", lambda: cluster_area(buildings, area.streets, scenario.cluster)
+    )
+    with stages.stage("zones"):
+        G = network.build_street_graph(area.streets, params=scenario.network)
+        atlas = street_atlas.street_heat_atlas(
+            buildings,
+            G,
+            params=scenario.zones,
+            anchor_threshold_mwh_per_a=scenario.demand.anchor_threshold_mwh_per_a,
+        )
+        zoneset = zoning.candidate_zones(
+            atlas, G, params=scenario.zones, clusters=clustered.clusters, opportunity_areas=areas
+        )
+    return _AreaStages(
+        area, wx, buildings, anchors, existing, raster, areas, clustered.clusters, G, atlas, zoneset
+    )
+
+
+def rank_area_candidates(scenario: Scenario, *, progress: bool = True) -> pd.DataFrame:
+    """Run the area stages and appraise every candidate network, without completing one.
+
+    Parameters
+    ----------
+    scenario
+        What to run.
+    progress
+        Show a progress bar on stderr.
+
+    Returns
+    -------
+    candidates
+        The ranked candidate table (``candidates.csv``).
+    """
+    stages = _Stages(
+        ["ingest", "demand", "density", "cluster", "zones", "candidates"], progress=progress
+    )
+    try:
+        a = _area_stages(scenario, stages)
+        with stages.stage("candidates"):
+            table, _ = _appraise_candidates(scenario, a)
+    finally:
+        stages.close()
+    return table
+
+
 def run(scenario: Scenario | None = None, *, progress: bool = True) -> Results:
     """Run every stage of the pipeline on the scenario's study area.
 
@@ -190,55 +274,16 @@ def run(scenario: Scenario | None = None, *, progress: bool = True) -> Results:
     names = ["ingest", "demand", "density", "cluster", "zones", "candidates", "chosen"]
     stages = _Stages(names, progress=progress)
     try:
-        area = _timed(stages, "ingest", lambda: load_area(scenario.area))
-        with stages.stage("demand"):
-            wx = load_weather(scenario.area, scenario.demand)
-            buildings = estimate_area_demand(area, scenario)
-            anchors = demand.anchor_loads(
-                buildings, threshold_mwh_per_a=scenario.demand.anchor_threshold_mwh_per_a
-            )
-            existing = (
-                existing_networks_near(
-                    ingest.read_existing_networks(
-                        scenario.area.existing_networks_path, crs=area.crs
-                    ),
-                    area,
-                )
-                if scenario.area.existing_networks_path
-                else empty_points(area.crs)
-            )
-        raster, areas = _timed(
-            stages, "density", lambda: map_density(buildings, area.streets, scenario.density)
-        )
-        buildings, clustered = _timed(
-            stages, "cluster", lambda: cluster_area(buildings, area.streets, scenario.cluster)
-        )
-        with stages.stage("zones"):
-            G = network.build_street_graph(area.streets, params=scenario.network)
-            atlas = street_atlas.street_heat_atlas(
-                buildings,
-                G,
-                params=scenario.zones.atlas,
-                anchor_threshold_mwh_per_a=scenario.demand.anchor_threshold_mwh_per_a,
-            )
-            zoneset = zoning.candidate_zones(
-                atlas,
-                G,
-                params=scenario.zones.zones,
-                clusters=clustered.clusters,
-                opportunity_areas=areas,
-            )
+        a = _area_stages(scenario, stages)
         with stages.stage("candidates"):
-            table, appraisals = _appraise_candidates(
-                scenario, buildings, clustered.clusters, wx, G, atlas, zoneset, area.crs
-            )
+            table, appraisals = _appraise_candidates(scenario, a)
             chosen_id = choose_candidate(table, scenario.candidates.network)
             if chosen_id is not None:
                 table.loc[table["network_id"] == chosen_id, "chosen"] = True
-            routes = candidate_route_lines([a.network for a in appraisals.values()], area.crs)
+            routes = candidate_route_lines([x.network for x in appraisals.values()], a.area.crs)
         with stages.stage("chosen"):
             chosen: NetworkResults | None = (
-                complete_network(appraisals[chosen_id], scenario, wx)
+                complete_network(appraisals[chosen_id], scenario, a.weather)
                 if chosen_id is not None
                 else None
             )
@@ -246,18 +291,18 @@ def run(scenario: Scenario | None = None, *, progress: bool = True) -> Results:
         stages.close()
     results = Results(
         scenario=scenario,
-        area=area,
-        buildings=buildings,
-        weather=wx,
-        density=raster,
-        opportunity_areas=areas,
-        anchor_loads=anchors,
-        clusters=clustered.clusters,
-        existing_networks=existing,
+        area=a.area,
+        buildings=a.buildings,
+        weather=a.weather,
+        density=a.raster,
+        opportunity_areas=a.opportunity_areas,
+        anchor_loads=a.anchors,
+        clusters=a.clusters,
+        existing_networks=a.existing,
         summary={},
         timings_s=dict(stages.timings),
-        street_lhd=atlas.segments,
-        zones=zoneset.zones,
+        street_lhd=a.atlas.segments,
+        zones=a.zones.zones,
         candidates=table,
         candidate_routes=_candidate_layer(routes, table),
         network=chosen,
@@ -265,18 +310,10 @@ def run(scenario: Scenario | None = None, *, progress: bool = True) -> Results:
     return dataclasses.replace(results, summary=summary_of(results))
 
 
-def _appraise_candidates(
-    scenario: Scenario,
-    buildings: gpd.GeoDataFrame,
-    clusters: pd.DataFrame,
-    wx: Any,
-    G: nx.Graph,
-    atlas: street_atlas.StreetAtlas,
-    zoneset: zoning.ZoneSet,
-    crs: pyproj.CRS,
-) -> tuple[pd.DataFrame, dict[str, Any]]:
+def _appraise_candidates(scenario: Scenario, a: _AreaStages) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Form, appraise and rank the candidate networks of every zone."""
     params = scenario.candidates
+    buildings, G, atlas, zoneset = a.buildings, a.graph, a.atlas, a.zones
     capacity_kw = scenario.route.max_network_peak_kw or sizing.max_capacity_kw(
         params=scenario.sizing
     )
@@ -295,11 +332,11 @@ def _appraise_candidates(
         specs,
         buildings,
         scenario,
-        wx,
+        a.weather,
         graph_for=_graph_around(G, buildings, params.zone_margin_m),
-        clusters=clusters,
+        clusters=a.clusters,
         params=params,
-        site_in=_site_near(scenario, buildings, crs, params.zone_margin_m),
+        site_in=_site_near(scenario, buildings, a.area.crs, params.zone_margin_m),
     )
     table = candidate_table(rows, params=params, rank_by=params.rank_by)
     logger.info(

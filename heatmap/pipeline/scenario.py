@@ -19,18 +19,23 @@ from typing import Any
 
 from heatmap._io import atomic_path
 from heatmap._params import params_from_mapping, params_to_toml
-from heatmap.demand.estimate import DemandParams
-from heatmap.design.costing import CostParams
-from heatmap.design.sizing import SizingParams
-from heatmap.economics.appraisal import EconomicsParams
+from heatmap.demand import DemandParams
+from heatmap.design import CostParams, SizingParams
+from heatmap.economics import EconomicsParams
 from heatmap.errors import ConfigError, InputError
-from heatmap.plant.operation import DispatchParams
-from heatmap.routing.graph import NetworkParams
-from heatmap.routing.route import RouteParams
-from heatmap.zones.clusters import ClusterParams
-from heatmap.zones.density import DensityParams
+from heatmap.pipeline.candidate_params import CandidateParams
+from heatmap.plant import DispatchParams
+from heatmap.routing import NetworkParams, RouteParams
+from heatmap.zones import ClusterParams, DensityParams, ZoneParams
 
-__all__ = ["AreaParams", "Scenario", "load_scenario", "scenario_from_mapping", "write_template"]
+__all__ = [
+    "AreaParams",
+    "Scenario",
+    "load_scenario",
+    "scenario_from_mapping",
+    "scenario_with_inputs",
+    "write_template",
+]
 
 _PATH_KEYS = (
     "osm_path",
@@ -128,6 +133,8 @@ class Scenario:
     demand: DemandParams = field(default_factory=DemandParams)
     density: DensityParams = field(default_factory=DensityParams)
     cluster: ClusterParams = field(default_factory=ClusterParams)
+    zones: ZoneParams = field(default_factory=ZoneParams)
+    candidates: CandidateParams = field(default_factory=CandidateParams)
     network: NetworkParams = field(default_factory=NetworkParams)
     route: RouteParams = field(default_factory=RouteParams)
     sizing: SizingParams = field(default_factory=SizingParams)
@@ -319,3 +326,70 @@ def write_template(path: str | Path, *, overwrite: bool = False) -> Path:
     with atomic_path(target, overwrite=overwrite) as tmp:
         tmp.write_text(template_text(), encoding="utf-8")
     return target
+
+
+def scenario_with_inputs(
+    scenario: Scenario,
+    *,
+    osm_path: str | Path | None = None,
+    place: str | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    crs: str | None = None,
+    network: str | None = None,
+    rank_by: str | None = None,
+) -> Scenario:
+    """Return the scenario with inputs and choices given on the command line.
+
+    Parameters
+    ----------
+    scenario
+        The scenario read from its file (or the default).
+    osm_path, place
+        An OpenStreetMap extract, or a place to download; either replaces the scenario's inputs.
+    bbox
+        W, S, E, N in degrees (crop or download window).
+    crs
+        Projected CRS to work in.
+    network
+        Candidate network to run the whole chain for (``[candidates] network``).
+    rank_by
+        Ranking criterion (``[candidates] rank_by``).
+
+    Returns
+    -------
+    scenario
+        A new scenario.
+
+    Raises
+    ------
+    ConfigError
+        When a value is out of range, naming the option.
+
+    Examples
+    --------
+    >>> s = scenario_with_inputs(Scenario(), osm_path="towns.osm.pbf", rank_by="npv")
+    >>> s.area.osm_path, s.candidates.rank_by
+    ('towns.osm.pbf', 'npv')
+    """
+    if osm_path is not None and place is not None:
+        msg = "give only one of --osm and --place"
+        raise ConfigError(msg)
+    changes: dict[str, Any] = {}
+    if osm_path is not None:
+        changes.update(osm_path=str(osm_path), place=None, buildings_path=None, streets_path=None)
+    if place is not None:
+        changes.update(place=place, osm_path=None, buildings_path=None, streets_path=None)
+    if bbox is not None:
+        changes["bbox"] = bbox
+    if crs is not None:
+        changes["crs"] = crs
+    try:
+        area = dataclasses.replace(scenario.area, **changes) if changes else scenario.area
+        cand = scenario.candidates
+        if network is not None:
+            cand = dataclasses.replace(cand, network=network)
+        if rank_by is not None:
+            cand = dataclasses.replace(cand, rank_by=rank_by)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    return scenario.replace(area=area, candidates=cand)
