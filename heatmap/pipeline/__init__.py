@@ -10,6 +10,7 @@ from heatmap.pipeline import phases as phases
 from heatmap.pipeline import plant as plant
 from heatmap.pipeline import ranking as ranking
 from heatmap.pipeline import results as results
+from heatmap.pipeline import route_lhd as route_lhd
 from heatmap.pipeline import runner as runner
 from heatmap.pipeline import scenario as scenario
 from heatmap.pipeline import summary as summary
@@ -24,6 +25,7 @@ from heatmap.pipeline.area import map_density as map_density
 from heatmap.pipeline.area import prepare_area as prepare_area
 from heatmap.pipeline.candidate_params import RANK_KEYS as RANK_KEYS
 from heatmap.pipeline.candidate_params import CandidateParams as CandidateParams
+from heatmap.pipeline.candidates import AreaContext as AreaContext
 from heatmap.pipeline.candidates import CandidateSpec as CandidateSpec
 from heatmap.pipeline.candidates import appraise_network as appraise_network
 from heatmap.pipeline.candidates import appraise_specs as appraise_specs
@@ -62,12 +64,16 @@ from heatmap.pipeline.ranking import candidate_table as candidate_table
 from heatmap.pipeline.ranking import rank_candidates as rank_candidates
 from heatmap.pipeline.results import NetworkResults as NetworkResults
 from heatmap.pipeline.results import Results as Results
+from heatmap.pipeline.route_lhd import STREET_SEGMENT_ID as STREET_SEGMENT_ID
+from heatmap.pipeline.route_lhd import with_street_lhd as with_street_lhd
 from heatmap.pipeline.runner import choose_candidate as choose_candidate
+from heatmap.pipeline.runner import rank_area_candidates as rank_area_candidates
 from heatmap.pipeline.runner import run as run
 from heatmap.pipeline.scenario import AreaParams as AreaParams
 from heatmap.pipeline.scenario import Scenario as Scenario
 from heatmap.pipeline.scenario import load_scenario as load_scenario
 from heatmap.pipeline.scenario import scenario_from_mapping as scenario_from_mapping
+from heatmap.pipeline.scenario import scenario_with_inputs as scenario_with_inputs
 from heatmap.pipeline.scenario import write_template as write_template
 from heatmap.pipeline.summary import summary_of as summary_of
 
@@ -77,8 +83,10 @@ __all__ = [
     "EXISTING_NETWORK_SEARCH_M",
     "LOAD_KIND",
     "RANK_KEYS",
+    "STREET_SEGMENT_ID",
     "SWEEP_HP_SHARES_OF_PEAK",
     "SWEEP_STORE_VOLUMES_M3",
+    "AreaContext",
     "AreaParams",
     "CandidateParams",
     "CandidateSpec",
@@ -126,16 +134,20 @@ __all__ = [
     "plant_phases",
     "plant_sweep",
     "prepare_area",
+    "rank_area_candidates",
     "rank_candidates",
     "ranking",
     "results",
+    "route_lhd",
     "run",
     "runner",
     "scenario",
     "scenario_from_mapping",
+    "scenario_with_inputs",
     "select_loads",
     "select_phased_loads",
     "summary",
     "summary_of",
+    "with_street_lhd",
     "write_template",
 ]

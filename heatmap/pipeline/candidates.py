@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,10 +35,12 @@ from heatmap.pipeline.candidate_params import CandidateParams
 from heatmap.pipeline.network_plan import connected_buildings, plan_route
 from heatmap.pipeline.plant import capex, economics_inputs, phase_dispatch, plant_sweep
 from heatmap.pipeline.results import NetworkResults
+from heatmap.pipeline.route_lhd import with_street_lhd
 from heatmap.pipeline.scenario import Scenario
 from heatmap.routing import route
 
 __all__ = [
+    "AreaContext",
     "CandidateSpec",
     "appraise_network",
     "appraise_specs",
@@ -300,6 +302,7 @@ def appraise_network(
     graph: nx.Graph,
     clusters: pd.DataFrame | None = None,
     min_load_mwh_per_a: float | None = None,
+    street_lhd: gpd.GeoDataFrame | None = None,
 ) -> _Appraisal:
     """Route, size, dispatch, cost and appraise one network (the screening appraisal).
 
@@ -319,6 +322,8 @@ def appraise_network(
         Screened clusters among these buildings.
     min_load_mwh_per_a
         Offer buildings down to this demand as loads of their own.
+    street_lhd
+        The street heat atlas: the route's segments show its LHD (else the route's own).
 
     Returns
     -------
@@ -333,7 +338,12 @@ def appraise_network(
         graph=graph,
         min_load_mwh_per_a=min_load_mwh_per_a,
     )
-    sized = sizing.size_pipes(route.route_to_gdf(plan.route), params=scenario.sizing)
+    segments = route.route_to_gdf(plan.route)
+    if street_lhd is not None:
+        segments = with_street_lhd(
+            segments, street_lhd, threshold_mwh_per_m_a=scenario.route.lhd_threshold_mwh_per_m_a
+        )
+    sized = sizing.size_pipes(segments, params=scenario.sizing)
     selected = plan.selected
     cl_loads = (
         None
@@ -437,16 +447,41 @@ def _row(spec: CandidateSpec, net: NetworkResults | None, error: str = "") -> di
     return row
 
 
+@dataclass(frozen=True)
+class AreaContext:
+    """What every candidate of an area is appraised with.
+
+    Attributes
+    ----------
+    buildings
+        Buildings with demand and cluster ids.
+    weather
+        Weather for the hourly profiles.
+    graph_for
+        ``graph_for(building_ids) -> nx.Graph``: the street graph to route a candidate over.
+    clusters
+        Screened clusters, or None.
+    street_lhd
+        The street heat atlas, whose LHD the routes show, or None.
+    site_in
+        ``site_in(building_ids) -> bool``: whether the scenario's energy-centre site serves a
+        candidate (it is near its loads); other candidates site their own. None: no site given.
+    """
+
+    buildings: gpd.GeoDataFrame
+    weather: weather.Weather
+    graph_for: Callable[[Sequence[str]], nx.Graph]
+    clusters: pd.DataFrame | None = None
+    street_lhd: gpd.GeoDataFrame | None = None
+    site_in: Callable[[Sequence[str]], bool] | None = None
+
+
 def appraise_specs(
     specs: Sequence[CandidateSpec],
-    buildings: gpd.GeoDataFrame,
     scenario: Scenario,
-    wx: weather.Weather,
+    context: AreaContext,
     *,
-    graph_for: Any,
-    clusters: pd.DataFrame | None,
     params: CandidateParams,
-    site_in: Any = None,
 ) -> tuple[list[dict[str, Any]], dict[str, _Appraisal]]:
     """Appraise each candidate; one that cannot be planned becomes a row with the reason.
 
@@ -454,27 +489,19 @@ def appraise_specs(
     ----------
     specs
         The candidates (at most ``params.max_candidates`` are appraised).
-    buildings
-        Buildings with demand and cluster ids.
     scenario
         Every stage's parameters.
-    wx
-        Weather.
-    graph_for
-        ``graph_for(building_ids) -> nx.Graph``: the street graph to route a candidate over.
-    clusters
-        Screened clusters.
+    context
+        The area's buildings, weather, street graph, clusters and atlas.
     params
         ``[candidates]``.
-    site_in
-        ``site_in(building_ids) -> bool``: whether the scenario's energy-centre site serves
-        this candidate (it is near its loads); other candidates site their own.
 
     Returns
     -------
     rows, appraisals
         One table row per candidate, and the appraisals by network id.
     """
+    buildings, clusters, site_in = context.buildings, context.clusters, context.site_in
     cand_scenario = _candidate_scenario(scenario, params)
     rows: list[dict[str, Any]] = []
     done: dict[str, _Appraisal] = {}
@@ -499,10 +526,11 @@ def appraise_specs(
                 spec.network_id,
                 subset,
                 spec_scenario,
-                wx,
-                graph=graph_for(spec.building_ids),
+                context.weather,
+                graph=context.graph_for(spec.building_ids),
                 clusters=cl,
                 min_load_mwh_per_a=params.min_load_mwh_per_a,
+                street_lhd=context.street_lhd,
             )
         except HeatmapError as exc:
             logger.info("candidate %s could not be planned: %s", spec.network_id, exc)

@@ -36,7 +36,12 @@ from heatmap.pipeline.area import (
     load_weather,
     map_density,
 )
-from heatmap.pipeline.candidates import appraise_specs, candidate_specs, complete_network
+from heatmap.pipeline.candidates import (
+    AreaContext,
+    appraise_specs,
+    candidate_specs,
+    complete_network,
+)
 from heatmap.pipeline.ranking import candidate_route_lines, candidate_table
 from heatmap.pipeline.results import NetworkResults, Results
 from heatmap.pipeline.scenario import Scenario
@@ -131,7 +136,9 @@ def choose_candidate(candidates: pd.DataFrame, network_id: str = "") -> str | No
     return str(top["network_id"])
 
 
-def _graph_around(G: nx.Graph, buildings: gpd.GeoDataFrame, margin_m: float) -> Callable[..., Any]:
+def _graph_around(
+    G: nx.Graph, buildings: gpd.GeoDataFrame, margin_m: float
+) -> Callable[[Sequence[str]], nx.Graph]:
     """``graph_for(building_ids)``: the part of ``G`` within ``margin_m`` of those buildings."""
     nodes = np.array(list(G.nodes), dtype=object)
     xy = np.array([[G.nodes[n]["x"], G.nodes[n]["y"]] for n in nodes], dtype=float).reshape(-1, 2)
@@ -151,7 +158,7 @@ def _graph_around(G: nx.Graph, buildings: gpd.GeoDataFrame, margin_m: float) -> 
 
 def _site_near(
     scenario: Scenario, buildings: gpd.GeoDataFrame, crs: pyproj.CRS, margin_m: float
-) -> Callable[..., bool] | None:
+) -> Callable[[Sequence[str]], bool] | None:
     """``site_in(building_ids)``: whether the scenario's energy-centre site is near them."""
     if scenario.area.energy_centre is None:
         return None
@@ -328,16 +335,15 @@ def _appraise_candidates(scenario: Scenario, a: _AreaStages) -> tuple[pd.DataFra
         capacity_kw=capacity_kw,
         params=params,
     )
-    rows, appraisals = appraise_specs(
-        specs,
-        buildings,
-        scenario,
-        a.weather,
+    context = AreaContext(
+        buildings=buildings,
+        weather=a.weather,
         graph_for=_graph_around(G, buildings, params.zone_margin_m),
         clusters=a.clusters,
-        params=params,
+        street_lhd=atlas.segments,
         site_in=_site_near(scenario, buildings, a.area.crs, params.zone_margin_m),
     )
+    rows, appraisals = appraise_specs(specs, scenario, context, params=params)
     table = candidate_table(rows, params=params, rank_by=params.rank_by)
     logger.info(
         "%d candidate networks, %d viable",
