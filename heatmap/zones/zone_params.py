@@ -64,7 +64,7 @@ class AtlasParams:
     lhd_class_breaks_mwh_per_m_a: tuple[float, ...] = param_field(
         (1.5, 3.0, 4.0, 8.0),
         "limits of the linear-heat-density classes of the street heat atlas, MWh/m/a",
-        f"{_SCOTLAND}: 4 and 8 MWh/m/a rules; 1.5 and 3 MWh/m/a common screening levels",
+        "heatmap default: classes around the baseline and stringent rules (4 and 8 MWh/m/a)",
     )
 
     def __post_init__(self) -> None:
