@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Growth", "grow_zones"]
+__all__ = ["Growth", "grow_zones", "split_large_zones"]
 
 
 class _DisjointSets:
@@ -187,3 +187,129 @@ def grow_zones(
     for g, path in joined:
         zone[path] = groups.find(g)
     return Growth(zone, len(joined))
+
+
+def _dijkstra(
+    adj: dict[int, list[tuple[int, int]]], length: np.ndarray, source: int
+) -> dict[int, float]:
+    """Street distance from ``source`` to every node of ``adj`` (ties settled by node number)."""
+    dist = {source: 0.0}
+    heap = [(0.0, source)]
+    done: set[int] = set()
+    while heap:
+        d, node = heapq.heappop(heap)
+        if node in done:
+            continue
+        done.add(node)
+        for nxt, k in adj[node]:
+            nd = d + float(length[k])
+            if nd < dist.get(nxt, np.inf):
+                dist[nxt] = nd
+                heapq.heappush(heap, (nd, nxt))
+    return dist
+
+
+def _components(segs: np.ndarray, ui: np.ndarray, vi: np.ndarray) -> list[np.ndarray]:
+    """Split a set of segments into its connected pieces (joined at shared junctions)."""
+    keys = {int(n): i for i, n in enumerate(np.unique(np.concatenate([ui[segs], vi[segs]])))}
+    sets = _DisjointSets(len(keys))
+    for k in segs:
+        sets.union(keys[int(ui[k])], keys[int(vi[k])])
+    roots = np.array([sets.find(keys[int(ui[k])]) for k in segs], dtype=int)
+    return [segs[roots == r] for r in dict.fromkeys(roots.tolist())]
+
+
+def _peel(
+    segs: np.ndarray,
+    ui: np.ndarray,
+    vi: np.ndarray,
+    length: np.ndarray,
+    heat: np.ndarray,
+    max_heat: float,
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Cut a connected piece off ``segs`` from one end: the part and the pieces left.
+
+    The part is the segments nearest (along the streets) to a far end of the zone, up to an
+    even share of the heat; pieces cut off by it that fit within ``max_heat`` join it.
+    """
+    adj: dict[int, list[tuple[int, int]]] = {}
+    for k in segs.tolist():
+        adj.setdefault(int(ui[k]), []).append((int(vi[k]), k))
+        adj.setdefault(int(vi[k]), []).append((int(ui[k]), k))
+    first = _dijkstra(adj, length, min(adj))
+    pole = min(first, key=lambda n: (-first[n], n))
+    dist = _dijkstra(adj, length, pole)
+    near = np.array([min(dist[int(ui[k])], dist[int(vi[k])]) for k in segs])
+    order = segs[np.lexsort((segs, near))]
+    total = float(heat[segs].sum())
+    target = total / np.ceil(total / max_heat)
+    cum = np.cumsum(heat[order])
+    n_take = max(1, int(np.searchsorted(cum, target + 1e-9 * total, side="right")))
+    part = list(order[:n_take])
+    part_heat = float(cum[n_take - 1])
+    pieces = _components(np.sort(order[n_take:]), ui, vi) if n_take < len(order) else []
+    pieces.sort(key=lambda p: (float(heat[p].sum()), int(p.min())))
+    rest = []
+    for p in pieces:
+        if part_heat + float(heat[p].sum()) <= max_heat:
+            part.extend(p.tolist())
+            part_heat += float(heat[p].sum())
+        else:
+            rest.append(p)
+    return np.sort(np.array(part, dtype=int)), rest
+
+
+def split_large_zones(
+    zone_of_segment: np.ndarray,
+    u: Sequence[Hashable],
+    v: Sequence[Hashable],
+    length_m: np.ndarray,
+    heat_mwh_per_a: np.ndarray,
+    max_heat_mwh_per_a: float,
+) -> np.ndarray:
+    """Split zones with more heat than ``max_heat_mwh_per_a`` into connected parts.
+
+    Parameters
+    ----------
+    zone_of_segment
+        Zone number per segment (``-1`` for none), from :func:`grow_zones`.
+    u, v, length_m
+        The segments' ends and lengths.
+    heat_mwh_per_a
+        Heat per segment.
+    max_heat_mwh_per_a
+        Most heat of one part; 0 or less leaves every zone whole.
+
+    Returns
+    -------
+    zone_of_segment
+        New numbering: each part is numbered by its lowest segment. A part is cut from a far
+        end of its zone along the streets with an even share of the zone's heat
+        (``total / ceil(total / max)``), so parts are contiguous; a part exceeds the limit only
+        when one segment does.
+
+    Examples
+    --------
+    Four 100 m segments in a row with 300 MWh/a each, at most 700 MWh/a per part:
+
+    >>> z = grow_zones([0, 1, 2, 3], [1, 2, 3, 4], np.full(4, 100.0), np.ones(4, bool), 0.0)
+    >>> split_large_zones(z.zone_of_segment, [0, 1, 2, 3], [1, 2, 3, 4], np.full(4, 100.0),
+    ...                   np.full(4, 300.0), 700.0).tolist()
+    [0, 0, 2, 2]
+    """
+    out = np.asarray(zone_of_segment, dtype=int).copy()
+    if max_heat_mwh_per_a <= 0:
+        return out
+    ui, vi, _ = _node_index(u, v)
+    length = np.asarray(length_m, dtype=float)
+    heat = np.asarray(heat_mwh_per_a, dtype=float)
+    stack = [np.flatnonzero(out == z) for z in np.unique(out[out >= 0])[::-1]]
+    while stack:
+        segs = stack.pop()
+        if len(segs) == 1 or float(heat[segs].sum()) <= max_heat_mwh_per_a:
+            out[segs] = int(segs.min())
+            continue
+        part, rest = _peel(segs, ui, vi, length, heat, max_heat_mwh_per_a)
+        out[part] = int(part.min())
+        stack.extend(rest[::-1])
+    return out

@@ -21,7 +21,7 @@ import shapely
 
 from heatmap import schema
 from heatmap.errors import InputError
-from heatmap.zones._growth import grow_zones
+from heatmap.zones._growth import grow_zones, split_large_zones
 from heatmap.zones.atlas import StreetAtlas
 from heatmap.zones.zone_params import ZoneParams as ZoneParams
 
@@ -41,6 +41,7 @@ ZONE_COLUMNS: tuple[str, ...] = (
     "n_anchors",
     "anchor_ids",
     "n_segments",
+    "group_id",
 )
 
 
@@ -55,7 +56,9 @@ class ZoneSet:
         segment), columns ``rule`` (``"stringent"``, ``"baseline"`` or ``"none"``), ``passes``,
         ``reason`` (``""`` when it passes), ``heat_demand_mwh_per_a``, ``street_length_m``,
         ``lhd_mwh_per_m_a``, ``n_buildings``, ``n_anchors``, ``anchor_ids`` (comma-joined,
-        largest first), ``n_segments``; geometry: a MultiLineString of the zone's street
+        largest first), ``n_segments``, ``group_id`` (zones grown as one contiguous area and
+        split because its heat exceeds ``max_zone_heat_mwh_per_a`` share the id of its part
+        with most heat; else the zone's own id); geometry: a MultiLineString of the zone's street
         segments, in the atlas's CRS.
     segment_zone
         ``segment_id`` -> ``zone_id`` for the segments in a zone.
@@ -221,12 +224,24 @@ def _zone_table(
                 "anchor_ids": ",".join(ids),
             }
         )
-    table = pd.DataFrame(rows, index=zone_ids, columns=list(ZONE_COLUMNS[:-1]))
+    table = pd.DataFrame(rows, index=zone_ids, columns=list(ZONE_COLUMNS[:-2]))
     table["n_segments"] = agg["n"].to_numpy(dtype=int)
     table["passes"] = table["passes"].astype(bool)
     geoms = seg.geometry.to_numpy()
     lines = [shapely.multilinestrings(geoms[number == k]) for k in agg.index]
     return gpd.GeoDataFrame(table, geometry=lines, crs=seg.crs)
+
+
+def _group_ids(grown: np.ndarray, number: np.ndarray, names: dict[int, str]) -> list[str]:
+    """Per zone (in id order): the id of the part with most heat of the area it was grown in."""
+    first: dict[int, str] = {}
+    for k in sorted(names, key=names.__getitem__):
+        group = int(grown[np.flatnonzero(number == k)[0]])
+        first.setdefault(group, names[k])
+    return [
+        first[int(grown[np.flatnonzero(number == k)[0]])]
+        for k in sorted(names, key=names.__getitem__)
+    ]
 
 
 def _summary(zones: gpd.GeoDataFrame, seg: gpd.GeoDataFrame, params: ZoneParams) -> str:
@@ -240,7 +255,11 @@ def _summary(zones: gpd.GeoDataFrame, seg: gpd.GeoDataFrame, params: ZoneParams)
     counts = zones.loc[zones["passes"], "rule"].value_counts()
     rules = ", ".join(f"{counts[r]} {r}" for r in ("stringent", "baseline") if r in counts)
     text = f"{len(zones)} candidate zone(s), {n_pass} pass"
-    return text + (f" ({rules})" if rules else ": none meets a rule")
+    text += f" ({rules})" if rules else ": none meets a rule"
+    n_split = int((zones.groupby("group_id").size() > 1).sum())
+    if n_split:
+        text += f"; {n_split} area(s) over {params.max_zone_heat_mwh_per_a:,.0f} MWh/a split"
+    return text
 
 
 def candidate_zones(
@@ -302,7 +321,14 @@ def candidate_zones(
         qualifying,
         params.max_gap_m,
     )
-    number = growth.zone_of_segment
+    number = split_large_zones(
+        growth.zone_of_segment,
+        seg["u"].tolist(),
+        seg["v"].tolist(),
+        seg[schema.LENGTH_M].to_numpy(dtype=float),
+        heat,
+        params.max_zone_heat_mwh_per_a,
+    )
     agg, names = _zone_order(seg, number)
     seg_zone = pd.Series(
         [names.get(int(k), "") for k in number], index=seg.index, name=ZONE_ID, dtype=object
@@ -311,6 +337,9 @@ def candidate_zones(
     assigned[ZONE_ID] = seg_zone.reindex(assigned[schema.SEGMENT_ID]).to_numpy()
     assigned = assigned[assigned[ZONE_ID].fillna("") != ""]
     zones = _zone_table(seg, number, agg, names, assigned, params)
+    zones.insert(
+        len(ZONE_COLUMNS) - 1, "group_id", _group_ids(growth.zone_of_segment, number, names)
+    )
     segment_zone = seg_zone[seg_zone != ""]
     building_zone = assigned[ZONE_ID].astype(object)
     summary = _summary(zones, seg, params)

@@ -9,6 +9,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from shapely import LineString, box
 
 from heatmap.errors import InputError
@@ -253,3 +254,34 @@ def test_city_of_london_atlas_and_zones(london_pbf: Path) -> None:
     assert zs.zones["passes"].any()
     assert zs.zones.loc[zs.zones["passes"], "lhd_mwh_per_m_a"].min() >= 4.0
     assert zs.zones.index.is_unique and zs.zones.index[0] == "Z01"
+    # more heat than one energy centre serves becomes several contiguous zones
+    passing = zs.zones[zs.zones["passes"]]
+    assert len(passing) >= 3
+    assert passing["heat_demand_mwh_per_a"].max() <= ZoneParams().max_zone_heat_mwh_per_a
+    for zone_id, geom in passing.geometry.items():
+        assert shapely.line_merge(shapely.union_all(geom.geoms)).is_valid, zone_id
+        assert nx.is_connected(_zone_graph(atlas, zs, zone_id))
+
+
+def _zone_graph(atlas, zs, zone_id: str) -> nx.Graph:
+    segs = atlas.segments.loc[zs.segment_zone[zs.segment_zone == zone_id].index]
+    return nx.Graph(list(zip(segs["u"], segs["v"], strict=True)))
+
+
+def test_zone_with_more_heat_than_one_energy_centre_is_split_into_contiguous_parts() -> None:
+    # a 600 m street of six 100 m segments (junctions with side streets), 1,000 MWh/a anchor on
+    # each: 6,000 MWh/a in one grown zone; at most 2,500 MWh/a a part -> 3 parts of 2,000
+    lines = [[(100 * i, 0), (100 * (i + 1), 0)] for i in range(6)]
+    lines += [[(100 * i, 0), (100 * i, -50)] for i in range(1, 6)]
+    rows = [(f"a{i}", 1000.0, 100 * i + 40, 5) for i in range(6)]
+    streets, b = streets_frame(lines), buildings_frame(rows)
+    _, whole = zones_of(streets, b)
+    assert len(whole.zones) == 1
+    _, zs = zones_of(streets, b, params=ZoneParams(max_zone_heat_mwh_per_a=2500.0))
+    assert zs.zones["heat_demand_mwh_per_a"].tolist() == pytest.approx([2000.0] * 3)
+    assert zs.zones["street_length_m"].tolist() == pytest.approx([200.0] * 3)
+    assert set(zs.zones["group_id"]) == {"Z01"}
+    # each part is two neighbouring anchors along the street
+    pairs = {tuple(sorted(ids.split(","))) for ids in zs.zones["anchor_ids"]}
+    assert pairs == {("a0", "a1"), ("a2", "a3"), ("a4", "a5")}
+    assert zs.summary.endswith("1 area(s) over 2,500 MWh/a split")
