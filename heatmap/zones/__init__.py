@@ -1,5 +1,7 @@
-"""Where heat is dense: the heat-density raster, opportunity areas, building clusters and their
-screening.
+"""Where heat is dense: density raster, opportunity areas, clusters, street heat atlas, zones.
+
+The heat-density raster and opportunity areas, building clusters and their screening, the street
+heat atlas (linear heat density of every street segment) and candidate heat-network zones.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from heatmap._params import param_field
 from heatmap.schema import Tenure
 
 __all__ = ["DENSITY_CLASSES", "ClusterParams"]
@@ -28,71 +29,67 @@ _DEFAULT_UPTAKE_PCT: dict[str, float] = {
 }
 
 
-def _f(doc: str, source: str, default: object) -> object:
-    return field(default=default, metadata={"doc": doc, "source": source})
-
-
 @dataclass(frozen=True)
 class ClusterParams:
     """Building clustering and connection-screening parameters (scenario table ``[cluster]``)."""
 
-    eps_m: float = _f(  # type: ignore[assignment]
+    eps_m: float = param_field(
+        20.0,
         "DBSCAN neighbourhood: largest gap between dwelling footprints, m",
         "heatmap default: spans a residential street between facing houses (15-25 m)",
-        20.0,
     )
-    min_samples: int = _f(  # type: ignore[assignment]
+    min_samples: int = param_field(
+        5,
         "DBSCAN minimum buildings within eps_m (itself included) for a core point",
         "heatmap default",
-        5,
     )
-    max_cluster_dwellings: int = _f(  # type: ignore[assignment]
+    max_cluster_dwellings: int = param_field(
+        500,
         "larger clusters are split (recursive bisection on centroids) into parts of at most "
         "this many dwellings",
         "study Table 13: largest cluster N08, 483 dwellings",
-        500,
     )
-    non_domestic_eps_m: float = _f(  # type: ignore[assignment]
+    non_domestic_eps_m: float = param_field(
+        50.0,
         "largest gap from a non-domestic building to the anchor load whose heat cluster it "
         "joins, m",
         "heatmap default",
-        50.0,
     )
-    anchor_merge_m: float = _f(  # type: ignore[assignment]
+    anchor_merge_m: float = param_field(
+        10.0,
         "anchor loads whose footprints are at most this far apart share a heat cluster, m",
         "heatmap default: one site or complex",
-        10.0,
     )
-    non_domestic_require_anchor: bool = _f(  # type: ignore[assignment]
+    non_domestic_require_anchor: bool = param_field(
+        True,
         "leave non-domestic buildings near no anchor load unclustered (else they group among "
         "themselves)",
-        "issue 4: heat clusters around anchor loads",
-        True,
+        "heatmap default: heat clusters around anchor loads",
     )
-    density_high_min_dph: float = _f(  # type: ignore[assignment]
+    density_high_min_dph: float = param_field(
+        50.0,
         "lowest density of the 'high' class, dwellings per hectare",
         "UK planning practice: above 50 dph is high density (the study does not state limits)",
-        50.0,
     )
-    density_medium_min_dph: float = _f(  # type: ignore[assignment]
+    density_medium_min_dph: float = param_field(
+        30.0,
         "lowest density of the 'medium' class, dwellings per hectare (below it: 'low')",
         "UK planning practice: 30 dph minimum for new housing (the study does not state limits)",
-        30.0,
     )
-    outline_buffer_m: float = _f(  # type: ignore[assignment]
+    outline_buffer_m: float = param_field(
+        5.0,
         "buffer around the convex hull of member footprints forming the cluster outline, m",
         "heatmap default: half a front garden",
-        5.0,
     )
-    flat_building_tags: tuple[str, ...] = _f(  # type: ignore[assignment]
+    flat_building_tags: tuple[str, ...] = param_field(
+        ("apartments",),
         "building_tag values holding several dwellings (counted by floor area)",
         "OSM building=apartments",
-        ("apartments",),
     )
-    flat_dwelling_floor_area_m2: float = _f(  # type: ignore[assignment]
+    flat_dwelling_floor_area_m2: float = param_field(
+        70.0,
         "gross floor area per dwelling in blocks of flats, m2",
         "study Table 39: social-housing average floor areas 46-81 m2",
-        70.0,
     )
     uptake_pct: dict[str, float] = field(
         default_factory=lambda: dict(_DEFAULT_UPTAKE_PCT),
@@ -118,36 +115,36 @@ class ClusterParams:
             "source": "derived from study Table 13, same rows as main_m_per_dwelling",
         },
     )
-    pipe_cost_gbp_per_m: float = _f(  # type: ignore[assignment]
+    pipe_cost_gbp_per_m: float = param_field(
+        381.0,
         "average installed cost of cluster pipework, GBP/m",
         "study 5.3: GBP 381/m (PEX)",
-        381.0,
     )
-    counterfactual_gbp_per_dwelling: float = _f(  # type: ignore[assignment]
+    counterfactual_gbp_per_dwelling: float = param_field(
+        10000.0,
         "cost of the individual counterfactual (air-source heat pump) per dwelling, GBP",
         "study 5.3 / Table 7: about GBP 10,000",
-        10000.0,
     )
-    min_social_share_pct: float = _f(  # type: ignore[assignment]
+    min_social_share_pct: float = param_field(
+        0.0,
         "minimum social-housing share for a viable cluster, %",
         "study 5.3 states 50 % but selects N106 at 45 %; 0 reproduces its selection",
-        0.0,
     )
-    table13_rounding: bool = _f(  # type: ignore[assignment]
+    table13_rounding: bool = param_field(
+        True,
         "round connected dwellings (half up) and the connected share to whole percent, as Table "
         "13 does",
         "study Table 13",
-        True,
     )
-    barrier_highways: tuple[str, ...] = _f(  # type: ignore[assignment]
-        "OSM highway classes a cluster may not cross except at a crossing",
-        "issue 4: motorways and trunk roads",
+    barrier_highways: tuple[str, ...] = param_field(
         ("motorway", "motorway_link", "trunk", "trunk_link"),
+        "OSM highway classes a cluster may not cross except at a crossing",
+        "heatmap default: motorways and trunk roads",
     )
-    crossing_radius_m: float = _f(  # type: ignore[assignment]
+    crossing_radius_m: float = param_field(
+        40.0,
         "a link between two buildings may cross a barrier within this distance of a crossing, m",
         "heatmap default",
-        40.0,
     )
 
     def __post_init__(self) -> None:

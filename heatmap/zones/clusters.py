@@ -157,7 +157,7 @@ def barriers_from_streets(
 def _blocked(
     xy: np.ndarray, pairs: np.ndarray, barriers: np.ndarray, crossings: np.ndarray, radius_m: float
 ) -> np.ndarray:
-    """True for each pair whose straight link crosses a barrier away from every crossing."""
+    """Flag each pair whose straight link crosses a barrier away from every crossing."""
     blocked = np.zeros(len(pairs), dtype=bool)
     if len(pairs) == 0 or len(barriers) == 0:
         return blocked

@@ -25,6 +25,7 @@ from affine import Affine
 from scipy import ndimage
 
 from heatmap._io import atomic_path
+from heatmap._params import param_field
 from heatmap.errors import CRSError, InputError
 from heatmap.schema import HEAT_DEMAND_MWH_PER_A
 
@@ -71,58 +72,39 @@ class DensityRaster:
 class DensityParams:
     """Parameters of the density stage (scenario table ``[density]``)."""
 
-    cell_size_m: float = field(
-        default=100.0, metadata={"doc": "raster cell size (m)", "source": "DESIGN §4"}
+    cell_size_m: float = param_field(100.0, "raster cell size (m)", "DESIGN §4")
+    smoothing_radius_m: float = param_field(
+        0.0,
+        "radius of the disc smoothing kernel (m); 0 = none",
+        "project default (London Heat Map uses kernel smoothing)",
     )
-    smoothing_radius_m: float = field(
-        default=0.0,
-        metadata={
-            "doc": "radius of the disc smoothing kernel (m); 0 = none",
-            "source": "project default (London Heat Map uses kernel smoothing)",
-        },
+    rules: tuple[str, ...] = param_field(
+        ("hotmaps", "scotland_baseline", "scotland_stringent"),
+        "opportunity-area rules to apply: hotmaps, scotland_baseline, scotland_stringent",
+        "DESIGN §4",
     )
-    rules: tuple[str, ...] = field(
-        default=("hotmaps", "scotland_baseline", "scotland_stringent"),
-        metadata={
-            "doc": "opportunity-area rules to apply: hotmaps, scotland_baseline, "
-            "scotland_stringent",
-            "source": "DESIGN §4",
-        },
+    hotmaps_min_density_mwh_per_ha_a: float = param_field(
+        333.0, "Hotmaps cell threshold (MWh/ha/yr)", "Hotmaps DH potential"
     )
-    hotmaps_min_density_mwh_per_ha_a: float = field(
-        default=333.0,
-        metadata={"doc": "Hotmaps cell threshold (MWh/ha/yr)", "source": "Hotmaps DH potential"},
+    hotmaps_min_area_demand_mwh_per_a: float = param_field(
+        30_000.0, "Hotmaps minimum area demand (MWh/yr)", "Hotmaps: 30 GWh/yr"
     )
-    hotmaps_min_area_demand_mwh_per_a: float = field(
-        default=30_000.0,
-        metadata={"doc": "Hotmaps minimum area demand (MWh/yr)", "source": "Hotmaps: 30 GWh/yr"},
+    lhd_baseline_kwh_per_m_a: float = param_field(
+        4000.0, "baseline zone LHD (kWh/m/yr)", "Scotland zoning assessment"
     )
-    lhd_baseline_kwh_per_m_a: float = field(
-        default=4000.0,
-        metadata={"doc": "baseline zone LHD (kWh/m/yr)", "source": "Scotland zoning assessment"},
+    lhd_baseline_min_anchors: int = param_field(2, "baseline anchor loads", "Scotland zoning")
+    lhd_stringent_kwh_per_m_a: float = param_field(
+        8000.0, "stringent zone LHD (kWh/m/yr)", "Scotland zoning assessment"
     )
-    lhd_baseline_min_anchors: int = field(
-        default=2, metadata={"doc": "baseline anchor loads", "source": "Scotland zoning"}
+    lhd_stringent_min_anchors: int = param_field(5, "stringent anchor loads", "Scotland zoning")
+    anchor_threshold_mwh_per_a: float = param_field(
+        500.0, "anchor load threshold (MWh/yr)", "Scotland zoning: > 500"
     )
-    lhd_stringent_kwh_per_m_a: float = field(
-        default=8000.0,
-        metadata={"doc": "stringent zone LHD (kWh/m/yr)", "source": "Scotland zoning assessment"},
-    )
-    lhd_stringent_min_anchors: int = field(
-        default=5, metadata={"doc": "stringent anchor loads", "source": "Scotland zoning"}
-    )
-    anchor_threshold_mwh_per_a: float = field(
-        default=500.0,
-        metadata={"doc": "anchor load threshold (MWh/yr)", "source": "Scotland zoning: > 500"},
-    )
-    street_length_m_per_ha: float = field(
-        default=385.0,
-        metadata={
-            "doc": "street length per hectare used to estimate LHD when no streets are given "
-            "(m/ha)",
-            "source": "measured: all OSM highway ways of the City of London extract over the "
-            "buildings' convex hull (scripts/report_demand_london.py); lower it for suburbs",
-        },
+    street_length_m_per_ha: float = param_field(
+        385.0,
+        "street length per hectare used to estimate LHD when no streets are given (m/ha)",
+        "measured: all OSM highway ways of the City of London extract over the buildings' "
+        "convex hull (scripts/report_demand_london.py); lower it for suburbs",
     )
 
     def __post_init__(self) -> None:
