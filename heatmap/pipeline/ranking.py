@@ -176,4 +176,6 @@ def candidate_route_lines(networks: Sequence[NetworkResults], crs: Any) -> gpd.G
             elif isinstance(geom, MultiLineString):
                 parts.extend(geom.geoms)
         rows.append({"network_id": net.network_id, "geometry": MultiLineString(parts)})
+    if not rows:
+        return gpd.GeoDataFrame({"network_id": []}, geometry=gpd.GeoSeries([], crs=crs), crs=crs)
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)

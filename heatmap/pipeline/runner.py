@@ -219,6 +219,7 @@ def _area_stages(scenario: Scenario, stages: _Stages) -> _AreaStages:
             G,
             params=scenario.zones,
             anchor_threshold_mwh_per_a=scenario.demand.anchor_threshold_mwh_per_a,
+            streets=area.streets,
         )
         zoneset = zoning.candidate_zones(
             atlas, G, params=scenario.zones, clusters=clustered.clusters, opportunity_areas=areas
@@ -356,6 +357,7 @@ def _appraise_candidates(scenario: Scenario, a: _AreaStages) -> tuple[pd.DataFra
 def _candidate_layer(routes: gpd.GeoDataFrame, table: pd.DataFrame) -> gpd.GeoDataFrame:
     """The candidates' routes with their figures (the ``candidates`` layer)."""
     if routes.empty:
-        return gpd.GeoDataFrame(table.iloc[:0], geometry=gpd.GeoSeries([], crs=routes.crs))
+        empty = table.iloc[:0].copy()
+        return gpd.GeoDataFrame(empty, geometry=gpd.GeoSeries([], crs=routes.crs), crs=routes.crs)
     merged = routes.merge(table, on="network_id", how="left")
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=routes.crs)

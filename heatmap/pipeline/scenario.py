@@ -26,7 +26,8 @@ from heatmap.errors import ConfigError, InputError
 from heatmap.pipeline.candidate_params import CandidateParams
 from heatmap.plant import DispatchParams
 from heatmap.routing import NetworkParams, RouteParams
-from heatmap.zones import ClusterParams, DensityParams, ZoneParams
+from heatmap.zones import ClusterParams, DensityParams
+from heatmap.zones.zone_params import ZoneParams
 
 __all__ = [
     "AreaParams",
