@@ -28,7 +28,7 @@ from heatmap._json import json_number
 from heatmap.demand import estimate as demand
 from heatmap.design import sizing
 from heatmap.economics import appraisal as economics
-from heatmap.errors import HeatmapError
+from heatmap.errors import HeatmapError, InputError
 from heatmap.ingest import weather
 from heatmap.pipeline import phases as phasing
 from heatmap.pipeline.candidate_params import CandidateParams
@@ -125,6 +125,20 @@ def _split_by_capacity(
     return parts
 
 
+def _zones_to_plan(zones: pd.DataFrame) -> pd.DataFrame:
+    """The zones that become candidate networks.
+
+    Zones that pass their rule; when none does, the failing zones with at least one anchor load
+    (largest first), so that the best of them can still be appraised and its figures read.
+    """
+    passing = zones[zones["passes"].astype(bool)]
+    if len(passing):
+        return passing
+    if "n_anchors" not in zones.columns:
+        return zones
+    return zones[zones["n_anchors"] >= 1]
+
+
 def candidate_specs(
     zones: gpd.GeoDataFrame,
     building_zone: pd.Series,
@@ -159,7 +173,8 @@ def candidate_specs(
     Returns
     -------
     specs
-        One per candidate network, in zone order; at most ``params.max_candidates``.
+        One per candidate network, in zone order: the zones that pass their rule, or when none
+        does the failing zones with an anchor load (:func:`_zones_to_plan`).
 
     Examples
     --------
@@ -181,7 +196,7 @@ def candidate_specs(
     """
     specs: list[CandidateSpec] = []
     heat = buildings[schema.HEAT_DEMAND_MWH_PER_A].fillna(0.0)
-    for zone_id, zone in zones.iterrows():
+    for zone_id, zone in _zones_to_plan(zones).iterrows():
         members = building_zone.index[building_zone.astype(str) == str(zone_id)]
         members = members[heat.reindex(members).fillna(0.0).to_numpy() > 0]
         if len(members) == 0:
@@ -339,6 +354,12 @@ def appraise_network(
         min_load_mwh_per_a=min_load_mwh_per_a,
     )
     segments = route.route_to_gdf(plan.route)
+    if segments.empty:
+        msg = (
+            "a single load next to its energy centre: no network to plan (a building-scale "
+            "heat pump serves it)"
+        )
+        raise InputError(msg)
     if street_lhd is not None:
         segments = with_street_lhd(
             segments, street_lhd, threshold_mwh_per_m_a=scenario.route.lhd_threshold_mwh_per_m_a
