@@ -146,9 +146,14 @@ def test_two_towns_give_two_zones_neither_crossing_the_gap() -> None:
 
 def test_deterministic_whatever_the_input_order() -> None:
     streets, buildings = two_towns()
-    _, a = zones_of(streets, buildings)
-    _, b = zones_of(streets, buildings)
+    G = build_street_graph(streets)
+    atlas = street_heat_atlas(buildings, G)
+    segments, assignment = atlas.segments.copy(), atlas.assignment.copy()
+    a = candidate_zones(atlas, G)
+    b = candidate_zones(atlas, G)
     pd.testing.assert_frame_equal(a.zones, b.zones)
+    pd.testing.assert_frame_equal(atlas.segments, segments)  # the atlas is not modified
+    pd.testing.assert_frame_equal(atlas.assignment, assignment)
     rng = np.random.default_rng(7)
     _, c = zones_of(
         streets.iloc[rng.permutation(len(streets))],
