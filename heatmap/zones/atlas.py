@@ -252,7 +252,7 @@ def street_heat_atlas(
     rows = cand[bi]
     heat = heat_all.to_numpy(dtype=float)[rows]
     anchor = heat >= anchor_threshold_mwh_per_a
-    building_ids = buildings.index[rows].astype(str)
+    building_ids = buildings.index[rows]
     assignment = pd.DataFrame(
         {
             schema.SEGMENT_ID: ids[si].to_numpy(),
@@ -262,7 +262,8 @@ def street_heat_atlas(
         },
         index=pd.Index(building_ids, name=schema.BUILDING_ID),
     )
-    unassigned = tuple(sorted(set(buildings.index[cand].astype(str)) - set(building_ids)))
+    left = set(buildings.index[cand]) - set(building_ids)
+    unassigned = tuple(sorted(str(i) for i in left))
     if unassigned:
         logger.warning(
             "street heat atlas: %d building(s) with demand lie farther than %g m from every "
