@@ -20,6 +20,7 @@ from heatmap.zones.atlas import lhd_class as lhd_class
 from heatmap.zones.atlas import street_heat_atlas as street_heat_atlas
 from heatmap.zones.candidate_zones import ZoneSet as ZoneSet
 from heatmap.zones.candidate_zones import zone_rule as zone_rule
+from heatmap.zones.candidate_zones import zone_table as zone_table
 from heatmap.zones.cluster_network import InternalNetwork as InternalNetwork
 from heatmap.zones.cluster_network import internal_network_length_m as internal_network_length_m
 from heatmap.zones.cluster_network import internal_network_lengths as internal_network_lengths
@@ -72,4 +73,5 @@ __all__ = [
     "write_geotiff",
     "zone_params",
     "zone_rule",
+    "zone_table",
 ]

@@ -15,7 +15,7 @@ from shapely import LineString, box
 from heatmap.errors import InputError
 from heatmap.routing.graph import build_street_graph
 from heatmap.zones.atlas import street_heat_atlas
-from heatmap.zones.candidate_zones import ZoneParams, candidate_zones, zone_rule
+from heatmap.zones.candidate_zones import ZoneParams, candidate_zones, zone_rule, zone_table
 
 CRS = "EPSG:27700"
 
@@ -77,6 +77,9 @@ def test_groups_within_the_gap_join_with_the_street_between() -> None:
     assert (z["n_anchors"], z["anchor_ids"]) == (2, "a,b")
     assert len(zs.segment_zone) == 3  # the side streets are not in the zone
     assert zs.building_zone.to_dict() == {"a": "Z01", "b": "Z01"}
+    table = zone_table(zs)
+    assert "geometry" not in table.columns
+    assert table.loc["Z01", "street_length_m"] == 400.0
 
 
 def test_groups_beyond_the_gap_stay_apart_and_fail_with_reasons() -> None:
