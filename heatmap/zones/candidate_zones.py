@@ -254,8 +254,14 @@ def _summary(zones: gpd.GeoDataFrame, seg: gpd.GeoDataFrame, params: ZoneParams)
     n_pass = int(zones["passes"].sum())
     counts = zones.loc[zones["passes"], "rule"].value_counts()
     rules = ", ".join(f"{counts[r]} {r}" for r in ("stringent", "baseline") if r in counts)
-    text = f"{len(zones)} candidate zone(s), {n_pass} pass"
-    text += f" ({rules})" if rules else ": none meets a rule"
+    if n_pass:
+        text = f"{len(zones)} candidate zone(s), {n_pass} pass ({rules})"
+    else:
+        # the zone with most heat stands for the rest: why even it fails
+        text = (
+            f"{len(zones)} candidate zone(s), none passes (largest, {zones.index[0]}: "
+            f"{zones['reason'].iloc[0]})"
+        )
     n_split = int((zones.groupby("group_id").size() > 1).sum())
     if n_split:
         text += f"; {n_split} area(s) over {params.max_zone_heat_mwh_per_a:,.0f} MWh/a split"

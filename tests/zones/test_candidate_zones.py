@@ -189,7 +189,10 @@ def test_sparse_village_gives_zones_that_fail_with_reasons() -> None:
     z = zs.zones.iloc[0]
     assert (z["rule"], bool(z["passes"])) == ("none", False)
     assert z["reason"] == "0 anchor loads, 2 needed; heat 240 MWh/a below 1,000 MWh/a"
-    assert zs.summary == "1 candidate zone(s), 0 pass: none meets a rule"
+    assert zs.summary == (
+        "1 candidate zone(s), none passes (largest, Z01: 0 anchor loads, 2 needed; heat 240 "
+        "MWh/a below 1,000 MWh/a)"
+    )
 
 
 def test_village_with_nothing_dense_says_why() -> None:
