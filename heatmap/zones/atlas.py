@@ -10,6 +10,8 @@ quantity with its own name.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import logging
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
@@ -78,12 +80,19 @@ class StreetAtlas:
         Ids of the buildings with demand that joined no segment.
     anchor_threshold_mwh_per_a
         The threshold the anchors were counted with.
+    edges
+        One row per street edge of the graph: ``u``, ``v`` (its nodes, as in the graph),
+        ``street_id`` and the ``segment_id`` it belongs to, to look up the segment LHD of a
+        route edge (by node pair, or by ``street_id`` for edges split by attached terminals).
     """
 
     segments: gpd.GeoDataFrame
     assignment: pd.DataFrame
     unassigned: tuple[str, ...] = ()
     anchor_threshold_mwh_per_a: float = 500.0
+    edges: pd.DataFrame = dataclasses.field(
+        default_factory=lambda: pd.DataFrame(columns=["u", "v", schema.STREET_ID, "segment_id"])
+    )
 
 
 def lhd_class(lhd_mwh_per_m_a: np.ndarray, breaks: tuple[float, ...]) -> np.ndarray:
@@ -243,7 +252,7 @@ def street_heat_atlas(
     rows = cand[bi]
     heat = heat_all.to_numpy(dtype=float)[rows]
     anchor = heat >= anchor_threshold_mwh_per_a
-    building_ids = buildings.index[rows].astype(str)
+    building_ids = buildings.index[rows]
     assignment = pd.DataFrame(
         {
             schema.SEGMENT_ID: ids[si].to_numpy(),
@@ -253,7 +262,8 @@ def street_heat_atlas(
         },
         index=pd.Index(building_ids, name=schema.BUILDING_ID),
     )
-    unassigned = tuple(sorted(set(buildings.index[cand].astype(str)) - set(building_ids)))
+    left = set(buildings.index[cand]) - set(building_ids)
+    unassigned = tuple(sorted(str(i) for i in left))
     if unassigned:
         logger.warning(
             "street heat atlas: %d building(s) with demand lie farther than %g m from every "
@@ -292,7 +302,17 @@ def street_heat_atlas(
         float(heat.sum()),
         len(unassigned),
     )
-    return StreetAtlas(segments, assignment, unassigned, anchor_threshold_mwh_per_a)
+    return StreetAtlas(
+        segments, assignment, unassigned, anchor_threshold_mwh_per_a, _edge_table(G, segs, ids)
+    )
+
+
+def _edge_table(G: nx.Graph, segs: list[Segment], ids: pd.Index) -> pd.DataFrame:
+    rows = []
+    for sid, s in zip(ids, segs, strict=True):
+        for a, b in itertools.pairwise(s.nodes):
+            rows.append((a, b, str(G.edges[a, b].get(schema.STREET_ID, "")), sid))
+    return pd.DataFrame(rows, columns=["u", "v", schema.STREET_ID, schema.SEGMENT_ID])
 
 
 def atlas_table(atlas: StreetAtlas, *, rounding: Mapping[str, int] | None = None) -> pd.DataFrame:

@@ -25,7 +25,7 @@ from heatmap.zones._growth import grow_zones, split_large_zones
 from heatmap.zones.atlas import StreetAtlas
 from heatmap.zones.zone_params import ZoneParams as ZoneParams
 
-__all__ = ["ZONE_COLUMNS", "ZoneParams", "ZoneSet", "candidate_zones", "zone_rule"]
+__all__ = ["ZONE_COLUMNS", "ZoneParams", "ZoneSet", "candidate_zones", "zone_rule", "zone_table"]
 
 logger = logging.getLogger(__name__)
 
@@ -254,8 +254,14 @@ def _summary(zones: gpd.GeoDataFrame, seg: gpd.GeoDataFrame, params: ZoneParams)
     n_pass = int(zones["passes"].sum())
     counts = zones.loc[zones["passes"], "rule"].value_counts()
     rules = ", ".join(f"{counts[r]} {r}" for r in ("stringent", "baseline") if r in counts)
-    text = f"{len(zones)} candidate zone(s), {n_pass} pass"
-    text += f" ({rules})" if rules else ": none meets a rule"
+    if n_pass:
+        text = f"{len(zones)} candidate zone(s), {n_pass} pass ({rules})"
+    else:
+        # the zone with most heat stands for the rest: why even it fails
+        text = (
+            f"{len(zones)} candidate zone(s), none passes (largest, {zones.index[0]}: "
+            f"{zones['reason'].iloc[0]})"
+        )
     n_split = int((zones.groupby("group_id").size() > 1).sum())
     if n_split:
         text += f"; {n_split} area(s) over {params.max_zone_heat_mwh_per_a:,.0f} MWh/a split"
@@ -281,12 +287,13 @@ def candidate_zones(
     params
         Rules, anchor threshold, largest gap, least zone heat.
     clusters
-        Building clusters (:func:`heatmap.zones.clusters.cluster_buildings`); segments meeting
-        the outline of a viable cluster (``viable`` true, or every cluster when the column is
-        absent) qualify.
+        Building clusters (:func:`heatmap.zones.clusters.cluster_buildings`); segments with heat
+        meeting the outline of a viable cluster (``viable`` true, or every cluster when the
+        column is absent) qualify whatever their LHD.
     opportunity_areas
-        Polygons (:func:`heatmap.zones.density.opportunity_areas`); segments whose midpoint lies
-        in one qualify.
+        Polygons (:func:`heatmap.zones.density.opportunity_areas`); segments with heat whose
+        midpoint lies in one qualify whatever their LHD (empty streets join a zone only as the
+        link across a gap).
 
     Returns
     -------
@@ -311,8 +318,8 @@ def candidate_zones(
     lhd = seg[schema.LHD_MWH_PER_M_A].to_numpy(dtype=float)
     heat = seg[schema.HEAT_DEMAND_MWH_PER_A].to_numpy(dtype=float)
     qualifying = (lhd >= params.baseline_lhd_mwh_per_m_a) & (heat > 0)
-    by_cluster = _in_polygons(geoms, _viable(clusters), seg.crs, midpoint=False)
-    by_area = _in_polygons(geoms, opportunity_areas, seg.crs, midpoint=True)
+    by_cluster = _in_polygons(geoms, _viable(clusters), seg.crs, midpoint=False) & (heat > 0)
+    by_area = _in_polygons(geoms, opportunity_areas, seg.crs, midpoint=True) & (heat > 0)
     qualifying |= by_cluster | by_area
     growth = grow_zones(
         seg["u"].tolist(),
@@ -352,3 +359,24 @@ def candidate_zones(
         summary,
     )
     return ZoneSet(zones, segment_zone, building_zone, summary)
+
+
+def zone_table(zones: ZoneSet) -> pd.DataFrame:
+    """Return the zones as a plain table (no geometry), for a CSV or the console.
+
+    Parameters
+    ----------
+    zones
+        From :func:`candidate_zones`.
+
+    Returns
+    -------
+    table
+        Index ``zone_id``; the columns of :attr:`ZoneSet.zones` without geometry, heat and
+        length rounded to 1 decimal, LHD to 3.
+    """
+    frame = zones.zones
+    table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    return table.round(
+        {schema.HEAT_DEMAND_MWH_PER_A: 1, "street_length_m": 1, schema.LHD_MWH_PER_M_A: 3}
+    )

@@ -94,6 +94,10 @@ def test_hand_worked_segment_lhd(t_junction, t_buildings) -> None:
     assert {G.degree(hs["u"]), G.degree(hs["v"])} == {1, 3}
     assert hs.geometry.length == pytest.approx(100.0)
     assert set(hs.geometry.coords) == {(0.0, 0.0), (50.0, 0.0), (100.0, 0.0)}
+    # each graph edge maps to its segment: both ways of High Street to the one segment
+    edges = atlas.edges.set_index("street_id")["segment_id"]
+    assert len(edges) == G.number_of_edges() == 4
+    assert edges["st0"] == edges["st1"] == hs.name != edges["st2"]
 
 
 def test_assignment_service_lengths_and_exclusions(t_junction, t_buildings) -> None:

@@ -15,7 +15,7 @@ from shapely import LineString, box
 from heatmap.errors import InputError
 from heatmap.routing.graph import build_street_graph
 from heatmap.zones.atlas import street_heat_atlas
-from heatmap.zones.candidate_zones import ZoneParams, candidate_zones, zone_rule
+from heatmap.zones.candidate_zones import ZoneParams, candidate_zones, zone_rule, zone_table
 
 CRS = "EPSG:27700"
 
@@ -77,6 +77,9 @@ def test_groups_within_the_gap_join_with_the_street_between() -> None:
     assert (z["n_anchors"], z["anchor_ids"]) == (2, "a,b")
     assert len(zs.segment_zone) == 3  # the side streets are not in the zone
     assert zs.building_zone.to_dict() == {"a": "Z01", "b": "Z01"}
+    table = zone_table(zs)
+    assert "geometry" not in table.columns
+    assert table.loc["Z01", "street_length_m"] == 400.0
 
 
 def test_groups_beyond_the_gap_stay_apart_and_fail_with_reasons() -> None:
@@ -146,9 +149,14 @@ def test_two_towns_give_two_zones_neither_crossing_the_gap() -> None:
 
 def test_deterministic_whatever_the_input_order() -> None:
     streets, buildings = two_towns()
-    _, a = zones_of(streets, buildings)
-    _, b = zones_of(streets, buildings)
+    G = build_street_graph(streets)
+    atlas = street_heat_atlas(buildings, G)
+    segments, assignment = atlas.segments.copy(), atlas.assignment.copy()
+    a = candidate_zones(atlas, G)
+    b = candidate_zones(atlas, G)
     pd.testing.assert_frame_equal(a.zones, b.zones)
+    pd.testing.assert_frame_equal(atlas.segments, segments)  # the atlas is not modified
+    pd.testing.assert_frame_equal(atlas.assignment, assignment)
     rng = np.random.default_rng(7)
     _, c = zones_of(
         streets.iloc[rng.permutation(len(streets))],
@@ -181,7 +189,10 @@ def test_sparse_village_gives_zones_that_fail_with_reasons() -> None:
     z = zs.zones.iloc[0]
     assert (z["rule"], bool(z["passes"])) == ("none", False)
     assert z["reason"] == "0 anchor loads, 2 needed; heat 240 MWh/a below 1,000 MWh/a"
-    assert zs.summary == "1 candidate zone(s), 0 pass: none meets a rule"
+    assert zs.summary == (
+        "1 candidate zone(s), none passes (largest, Z01: 0 anchor loads, 2 needed; heat 240 "
+        "MWh/a below 1,000 MWh/a)"
+    )
 
 
 def test_village_with_nothing_dense_says_why() -> None:
