@@ -25,7 +25,7 @@ from pyproj import CRS
 import heatmap
 from heatmap import schema
 from heatmap.errors import InputError
-from heatmap.outputs.gis import SHAPEFILE_FIELDS
+from heatmap.outputs.shapefile import SHAPEFILE_FIELDS
 from heatmap.pipeline import runner as pipeline
 from heatmap.pipeline.scenario import AreaParams
 

@@ -68,9 +68,9 @@ def run(
       $ heatmap run my_area.toml --overwrite
       $ heatmap run --place "Killingworth, North Tyneside" --crs EPSG:27700
     """
-    from heatmap._io import check_writable
-    from heatmap.outputs.gis import save_results
+    from heatmap._io import check_output_dir, safe_dirname
     from heatmap.pipeline.runner import run as run_pipeline
+    from heatmap.pipeline.save import save_results
     from heatmap.pipeline.scenario import Scenario, load_scenario
 
     sources = [s for s in (osm_path, place) if s]
@@ -97,8 +97,8 @@ def run(
         except ValueError as exc:
             raise click.BadParameter(str(exc)) from exc
         scenario = scenario.replace(area=area)
-    out = out_dir or Path("outputs") / scenario.name
-    check_writable(out, overwrite=overwrite)  # fail before hours of work, not after
+    out = out_dir or Path("outputs") / safe_dirname(scenario.name)
+    check_output_dir(out, overwrite=overwrite)  # fail before hours of work, not after
     results = run_pipeline(scenario, progress=not no_progress)
     written = save_results(results, out, overwrite=overwrite)
     s = results.summary

@@ -5,6 +5,7 @@ from __future__ import annotations
 from heatmap.pipeline import phases as phases
 from heatmap.pipeline import plant as plant
 from heatmap.pipeline import runner as runner
+from heatmap.pipeline import save as save
 from heatmap.pipeline import scenario as scenario
 from heatmap.pipeline.phases import LOAD_KIND as LOAD_KIND
 from heatmap.pipeline.phases import PlantPhase as PlantPhase
@@ -39,6 +40,7 @@ from heatmap.pipeline.runner import plan_route as plan_route
 from heatmap.pipeline.runner import prepare_area as prepare_area
 from heatmap.pipeline.runner import run as run
 from heatmap.pipeline.runner import summary_of as summary_of
+from heatmap.pipeline.save import save_results as save_results
 from heatmap.pipeline.scenario import AreaParams as AreaParams
 from heatmap.pipeline.scenario import Scenario as Scenario
 from heatmap.pipeline.scenario import load_scenario as load_scenario
@@ -82,6 +84,8 @@ __all__ = [
     "prepare_area",
     "run",
     "runner",
+    "save",
+    "save_results",
     "scenario",
     "scenario_from_mapping",
     "select_loads",
