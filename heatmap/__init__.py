@@ -38,7 +38,7 @@ __all__ = [
 _FUNCTIONS = {
     "run": ("heatmap.pipeline.runner", "run"),
     "load_scenario": ("heatmap.pipeline.scenario", "load_scenario"),
-    "save_results": ("heatmap.outputs.gis", "save_results"),
+    "save_results": ("heatmap.pipeline.save", "save_results"),
 }
 
 _SUBMODULES = frozenset(__all__) - {"__version__"} - set(_FUNCTIONS)

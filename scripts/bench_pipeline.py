@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from heatmap.outputs.gis import save_results
 from heatmap import pipeline
+from heatmap.pipeline.save import save_results
 from heatmap.pipeline.scenario import Scenario, load_scenario
 
 REPO = Path(__file__).resolve().parents[1]

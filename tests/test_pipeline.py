@@ -23,10 +23,9 @@ from _pipeline_helpers import full_run_dir, invoke
 from pyproj import CRS
 
 import heatmap
-from heatmap import schema
+from heatmap import pipeline, schema
 from heatmap.errors import InputError
-from heatmap.outputs.gis import SHAPEFILE_FIELDS
-from heatmap import pipeline
+from heatmap.outputs.shapefile import SHAPEFILE_FIELDS
 from heatmap.pipeline.scenario import AreaParams
 
 SUMMARY_KEYS = (

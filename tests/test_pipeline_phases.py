@@ -19,14 +19,13 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, box
 
-from heatmap import schema
+from heatmap import pipeline, schema
 from heatmap.design import sizing
 from heatmap.economics import appraisal as economics
 from heatmap.economics.appraisal import EconomicsParams
 from heatmap.errors import ConfigError
 from heatmap.ingest import weather
 from heatmap.pipeline import phases as phasing
-from heatmap import pipeline
 from heatmap.pipeline.scenario import Scenario
 from heatmap.routing import route
 from heatmap.routing.route import RouteParams

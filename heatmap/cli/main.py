@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import signal
 import sys
 import traceback
 from typing import Any
@@ -65,9 +66,11 @@ class LazyGroup(click.Group):
     """A click group that imports each subcommand's module on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:  # noqa: ARG002
+        """Return every command name, sorted, without importing any of them."""
         return sorted(_COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:  # noqa: ARG002
+        """Import the module of ``cmd_name`` and return its command (None if unknown)."""
         target = _COMMANDS.get(cmd_name)
         if target is None:
             return None
@@ -80,6 +83,7 @@ class LazyGroup(click.Group):
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a HeatmapError becomes one line on stderr and exit code 2."""
         try:
             return super().invoke(ctx)
         except HeatmapError as exc:
@@ -104,9 +108,20 @@ def cli(ctx: click.Context, verbose: int, quiet: int) -> None:
       $ heatmap run --osm area.osm.pbf --out outputs/area
     """
     verbosity = verbose - quiet
+    _exit_cleanly_on_sigterm()
     ctx.ensure_object(dict)
     ctx.obj["verbosity"] = verbosity
     configure_logging(verbosity)
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """Make SIGTERM (what ``timeout`` and CI send) unwind like an error, so staging is removed."""
+
+    def _raise(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _raise)
 
 
 def main() -> None:

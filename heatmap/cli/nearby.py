@@ -92,9 +92,9 @@ def nearby(
 
 
 def _load_layers(osm_path: Path | None, results_dir: Path | None) -> dict[str, Any]:
-    """Buildings, street graph, CRS and optional layers from an OSM file or a results folder."""
+    """Load buildings, street graph, CRS and optional layers from an OSM file or results."""
+    from heatmap import outputs as export
     from heatmap.errors import InputError
-    from heatmap.outputs import gis as export
     from heatmap.routing import graph as network
 
     if osm_path is not None:
@@ -133,7 +133,7 @@ def _write_outputs(
     map_path: Path | None,
     overwrite: bool,
 ) -> None:
-    from heatmap.outputs import gis as export
+    from heatmap import outputs as export
     from heatmap.outputs import maps as render
 
     table = finds.drop(columns="geometry")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
 import click
 
 from heatmap.cli.options import out_opt, overwrite_opt
+from heatmap.pipeline.candidate_params import RANK_KEYS
 
 
 def _parse_bbox(
@@ -43,6 +43,16 @@ def _parse_bbox(
 @click.option("--place", help="Place name to download from OpenStreetMap (online).")
 @click.option("--bbox", callback=_parse_bbox, help="W,S,E,N in degrees (download, or crop --osm).")
 @click.option("--crs", help="Projected CRS to work in, e.g. EPSG:27700.")
+@click.option(
+    "--network",
+    "network_id",
+    help="Run the whole chain for this candidate network (e.g. Z03) instead of the top-ranked.",
+)
+@click.option(
+    "--rank-by",
+    type=click.Choice(RANK_KEYS),
+    help="Rank the candidate networks by this criterion (default: the scenario's).",
+)
 @out_opt
 @overwrite_opt
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
@@ -52,6 +62,8 @@ def run(
     place: str | None,
     bbox: tuple[float, float, float, float] | None,
     crs: str | None,
+    network_id: str | None,
+    rank_by: str | None,
     out_dir: Path | None,
     overwrite: bool,
     no_progress: bool,
@@ -66,47 +78,41 @@ def run(
       $ heatmap run
       $ heatmap run --osm city.osm.pbf --out outputs/city
       $ heatmap run my_area.toml --overwrite
+      $ heatmap run my_area.toml --network Z03 --out outputs/z03
       $ heatmap run --place "Killingworth, North Tyneside" --crs EPSG:27700
     """
-    from heatmap._io import check_writable
-    from heatmap.outputs.gis import save_results
+    from heatmap._io import check_output_dir, safe_dirname
     from heatmap.pipeline import run as run_pipeline
-    from heatmap.pipeline.scenario import Scenario, load_scenario
+    from heatmap.pipeline.save import save_results
+    from heatmap.pipeline.scenario import Scenario, load_scenario, scenario_with_inputs
 
-    sources = [s for s in (osm_path, place) if s]
-    if len(sources) > 1:
-        msg = "give only one of --osm and --place"
-        raise click.UsageError(msg)
     scenario = load_scenario(scenario_path) if scenario_path else Scenario()
-    area = scenario.area
-    changes: dict[str, object] = {}
-    if osm_path is not None:
-        changes.update(osm_path=str(osm_path), place=None, buildings_path=None, streets_path=None)
-        if scenario_path is None:
-            changes_name = osm_path.name.split(".")[0]
-            scenario = scenario.replace(name=changes_name)
-    if place is not None:
-        changes.update(place=place, osm_path=None, buildings_path=None, streets_path=None)
-    if bbox is not None:
-        changes["bbox"] = bbox
-    if crs is not None:
-        changes["crs"] = crs
-    if changes:
-        try:
-            area = dataclasses.replace(area, **changes)  # type: ignore[arg-type]
-        except ValueError as exc:
-            raise click.BadParameter(str(exc)) from exc
-        scenario = scenario.replace(area=area)
-    out = out_dir or Path("outputs") / scenario.name
-    check_writable(out, overwrite=overwrite)  # fail before hours of work, not after
+    if osm_path is not None and scenario_path is None:
+        scenario = scenario.replace(name=osm_path.name.split(".")[0])
+    scenario = scenario_with_inputs(
+        scenario,
+        osm_path=osm_path,
+        place=place,
+        bbox=bbox,
+        crs=crs,
+        network=network_id,
+        rank_by=rank_by,
+    )
+    out = out_dir or Path("outputs") / safe_dirname(scenario.name)
+    check_output_dir(out, overwrite=overwrite)  # fail before hours of work, not after
     results = run_pipeline(scenario, progress=not no_progress)
     written = save_results(results, out, overwrite=overwrite)
     s = results.summary
     click.echo(f"wrote {len(written)} files to {out}")
+    if not s["n_viable_candidates"]:
+        click.echo(f"no candidate network passes: {s['no_viable_reason']}", err=True)
     headline = {
         k: s[k]
         for k in (
             "n_buildings",
+            "network_id",
+            "n_candidates",
+            "n_viable_candidates",
             "connected_heat_demand_mwh_per_a",
             "spine_length_m",
             "route_lhd_mwh_per_m_a",

@@ -3,15 +3,16 @@
 :func:`nearby` measures distances along the street network (the way a pipe would run), not as
 the crow flies, and gives for each find an indicative link linear heat density (its demand over
 the network distance) and an indicative link cost (network distance times a trench cost per
-metre). The street graph is the network stage's (:func:`heatmap.routing.graph.build_street_graph`, with
-or without terminals attached); rebuild it from a saved ``streets`` layer with that function.
+metre). The street graph is the routing stage's
+(:func:`heatmap.routing.graph.build_street_graph`, with or without terminals attached);
+rebuild it from a saved ``streets`` layer with that function.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import geopandas as gpd
 import networkx as nx
@@ -26,7 +27,7 @@ from heatmap.errors import CRSError, InputError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["NEARBY_COLUMNS", "NearbyParams", "nearby"]
+__all__ = ["NEARBY_COLUMNS", "NearbyLayers", "NearbyParams", "nearby"]
 
 NEARBY_COLUMNS: tuple[str, ...] = (
     "kind",
@@ -185,17 +186,23 @@ def _anchor_loads(buildings: gpd.GeoDataFrame, params: NearbyParams) -> gpd.GeoD
     return buildings[mask.to_numpy()]
 
 
+class NearbyLayers(TypedDict, total=False):
+    """Optional layers :func:`nearby` searches besides the anchor loads (None: left out)."""
+
+    clusters: gpd.GeoDataFrame | None
+    opportunity_areas: gpd.GeoDataFrame | None
+    existing_networks: gpd.GeoDataFrame | None
+
+
 def nearby(
     site_lonlat: tuple[float, float],
     *,
     street_graph: nx.Graph,
     buildings: gpd.GeoDataFrame,
-    clusters: gpd.GeoDataFrame | None = None,
-    opportunity_areas: gpd.GeoDataFrame | None = None,
-    existing_networks: gpd.GeoDataFrame | None = None,
     radius_m: float = 1000.0,
     crs: Any = None,
     params: NearbyParams | None = None,
+    **layers: Unpack[NearbyLayers],
 ) -> gpd.GeoDataFrame:
     """List heat loads and networks within a street-network distance of a site.
 
@@ -214,16 +221,15 @@ def nearby(
     buildings
         Buildings with ``heat_demand_mwh_per_a`` and ``is_anchor`` (else anchors are those at or
         above ``params.anchor_min_demand_mwh_per_a``).
-    clusters, opportunity_areas
-        Polygons with ``heat_demand_mwh_per_a``.
-    existing_networks
-        Points with ``name`` (demand optional).
     radius_m
         Largest network distance kept, m.
     crs
         Projected CRS of the graph and layers; defaults to ``street_graph.graph["crs"]``.
     params
         Link cost, anchor threshold and how far off the network a site may be.
+    **layers
+        ``clusters`` and ``opportunity_areas`` (polygons with ``heat_demand_mwh_per_a``) and
+        ``existing_networks`` (points with ``name``, demand optional); see :class:`NearbyLayers`.
 
     Returns
     -------
@@ -287,17 +293,17 @@ def nearby(
     node_dist[np.fromiter(dist.keys(), dtype="int64")] = np.fromiter(dist.values(), dtype="float64")
     node_dist += float(site_gap)
 
-    layers: list[gpd.GeoDataFrame] = [
+    found: list[gpd.GeoDataFrame] = [
         _candidates(_anchor_loads(buildings, p), "anchor_load", proj, True)
     ]
     for layer, kind in (
-        (clusters, "cluster"),
-        (opportunity_areas, "opportunity_area"),
-        (existing_networks, "existing_network"),
+        (layers.get("clusters"), "cluster"),
+        (layers.get("opportunity_areas"), "opportunity_area"),
+        (layers.get("existing_networks"), "existing_network"),
     ):
         if layer is not None and len(layer):
-            layers.append(_candidates(layer, kind, proj, kind != "existing_network"))
-    cands = pd.concat([c for c in layers if len(c)], ignore_index=True)
+            found.append(_candidates(layer, kind, proj, kind != "existing_network"))
+    cands = pd.concat([c for c in found if len(c)], ignore_index=True)
     if cands.empty:
         return _empty_result(proj)
     cands = gpd.GeoDataFrame(cands, geometry="geometry", crs=proj)

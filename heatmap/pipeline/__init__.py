@@ -12,6 +12,7 @@ from heatmap.pipeline import ranking as ranking
 from heatmap.pipeline import results as results
 from heatmap.pipeline import route_lhd as route_lhd
 from heatmap.pipeline import runner as runner
+from heatmap.pipeline import save as save
 from heatmap.pipeline import scenario as scenario
 from heatmap.pipeline import summary as summary
 from heatmap.pipeline.area import EXISTING_NETWORK_SEARCH_M as EXISTING_NETWORK_SEARCH_M
@@ -69,6 +70,7 @@ from heatmap.pipeline.route_lhd import with_street_lhd as with_street_lhd
 from heatmap.pipeline.runner import choose_candidate as choose_candidate
 from heatmap.pipeline.runner import rank_area_candidates as rank_area_candidates
 from heatmap.pipeline.runner import run as run
+from heatmap.pipeline.save import save_results as save_results
 from heatmap.pipeline.scenario import AreaParams as AreaParams
 from heatmap.pipeline.scenario import Scenario as Scenario
 from heatmap.pipeline.scenario import load_scenario as load_scenario
@@ -141,6 +143,8 @@ __all__ = [
     "route_lhd",
     "run",
     "runner",
+    "save",
+    "save_results",
     "scenario",
     "scenario_from_mapping",
     "scenario_with_inputs",

@@ -211,16 +211,19 @@ def candidate_specs(
             else np.ones(len(offered))
         )
         total = _diversified_peak_kw(offered[schema.PEAK_LOAD_KW].to_numpy(float), conns)[-1]
-        common = {
-            "zone_id": str(zone_id),
-            "zone_passes": bool(zone["passes"]),
-            "zone_reason": str(zone["reason"]),
-            "zone_rule": str(zone["rule"]),
-        }
-        if total <= capacity_kw:
-            specs.append(
-                CandidateSpec(str(zone_id), building_ids=tuple(map(str, members)), **common)
+
+        def spec(network_id: str, ids: Sequence[Any], z: pd.Series = zone) -> CandidateSpec:
+            return CandidateSpec(
+                network_id,
+                zone_id=str(z.name),
+                building_ids=tuple(str(b) for b in ids),
+                zone_passes=bool(z["passes"]),
+                zone_reason=str(z["reason"]),
+                zone_rule=str(z["rule"]),
             )
+
+        if total <= capacity_kw:
+            specs.append(spec(str(zone_id), list(members)))
             continue
         parts = _split_by_capacity(offered, building_node, G, capacity_kw)
         logger.info(
@@ -231,7 +234,7 @@ def candidate_specs(
             len(parts),
         )
         for i, part in enumerate(parts, start=1):
-            specs.append(CandidateSpec(f"{zone_id}-{i}", building_ids=tuple(part), **common))
+            specs.append(spec(f"{zone_id}-{i}", part))
     if len(specs) > params.max_candidates:
         logger.warning(
             "%d candidate networks; appraising the first %d ([candidates] max_candidates)",

@@ -111,7 +111,8 @@ def _why_none(results: Results) -> str:
     if cands is None or cands.empty:
         reasons = results.zones["reason"].astype(str)
         return "; ".join(f"{z}: {r}" for z, r in reasons.items() if r) or "no candidate"
-    return "; ".join(f"{r.network_id}: {r.reason}" for r in cands.itertuples() if r.reason)
+    pairs = zip(cands["network_id"].astype(str), cands["reason"].astype(str), strict=True)
+    return "; ".join(f"{n}: {r}" for n, r in pairs if r)
 
 
 def _network_summary(results: Results) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from synthetic_towns import X0, two_towns, village, write_area, town
+from synthetic_towns import X0, town, two_towns, village, write_area
 
 from heatmap import pipeline
 from heatmap.errors import InputError
@@ -78,7 +78,7 @@ def test_network_option_selects_another_candidate(tmp_path: Path, towns: pipelin
 
 def test_unknown_network_is_a_clear_error(tmp_path: Path) -> None:
     b, s = two_towns(tmp_path)
-    with pytest.raises(InputError, match="Z99.*candidates are"):
+    with pytest.raises(InputError, match=r"Z99.*candidates are"):
         pipeline.run(_scenario(b, s, candidates=CandidateParams(network="Z99")), progress=False)
 
 
@@ -122,7 +122,9 @@ def test_ranking_is_deterministic_and_ties_break_by_id() -> None:
     )
     params = CandidateParams()
     first = rank_candidates(t, rank_by="npv_per_capex", params=params)
-    again = rank_candidates(t.sample(frac=1.0, random_state=3), rank_by="npv_per_capex", params=params)
+    again = rank_candidates(
+        t.sample(frac=1.0, random_state=3), rank_by="npv_per_capex", params=params
+    )
     assert first["network_id"].tolist() == ["Z01", "Z02", "Z03"]
     assert again["network_id"].tolist() == first["network_id"].tolist()
     assert rank_candidates(t, rank_by="npv", params=params)["network_id"].iloc[0] == "Z02"

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from pyproj import Transformer
 from shapely.geometry import LineString, Point, box
 
+from heatmap import outputs as export
 from heatmap.cli.main import cli
 from heatmap.errors import InputError
-from heatmap.outputs import gis as export
 from heatmap.outputs import search
 from heatmap.routing import graph as network
 

@@ -20,6 +20,7 @@ from pyproj import Transformer
 from shapely.geometry import LineString, Point, Polygon, box
 
 from heatmap.errors import CRSError, InputError, OutputExistsError
+from heatmap.outputs import _map_geo, _map_network, study_figures
 from heatmap.outputs import maps as render
 
 XSS_IMG = "<img src=x onerror=window.__xss=1>"
@@ -153,7 +154,7 @@ def test_route_segments_styled_by_lhd_and_dn() -> None:
     layers = _geojson_layers(m)
     feats = layers["Route – phase 1"]["features"] + layers["Route – phase 2"]["features"]
     assert len(feats) == 3
-    styles = [render._layers._route_style(f) for f in feats]
+    styles = [_map_network.route_style(f) for f in feats]
     # LHD 9 -> top class (>= 8), 3.5 -> 3-4, 1.0 -> < 1.5
     assert [s["color"] for s in styles] == ["#2166ac", "#fddbc7", "#b2182b"]
     assert styles[0]["weight"] > styles[1]["weight"] > styles[2]["weight"]
@@ -201,7 +202,7 @@ def test_geometry_simplified_and_rounded() -> None:
 
 def test_density_overlay_is_placed_on_the_raster_extent() -> None:
     arr, transform, crs = _density()
-    rgba, bounds = render._layers.density_rgba_3857(
+    rgba, bounds = _map_geo.density_rgba_3857(
         arr, transform, crs, render.DENSITY_CLASS_EDGES_MWH_PER_HA_A, ("#000000",) * 7
     )
     to_geo = Transformer.from_crs(27700, 4326, always_xy=True)
@@ -254,17 +255,19 @@ def test_params_validated() -> None:
 
 
 def test_figures_written(tmp_path: Path) -> None:
-    d = render.plot_heat_density(
+    d = study_figures.plot_heat_density(
         _density(), tmp_path / "figures" / "heat_density.png", buildings=_buildings()
     )
-    r = render.plot_route_lhd(_route(), _buildings(), tmp_path / "figures" / "route_lhd.png")
+    r = study_figures.plot_route_lhd(_route(), _buildings(), tmp_path / "figures" / "route_lhd.png")
     for p in (d, r):
         img = matplotlib.image.imread(p)
         assert img.shape[0] > 200 and img.shape[1] > 300
     with pytest.raises(OutputExistsError):
-        render.plot_route_lhd(_route(), None, r)
+        study_figures.plot_route_lhd(_route(), None, r)
     with pytest.raises(InputError, match="lhd_mwh_per_m_a"):
-        render.plot_route_lhd(_route().drop(columns="lhd_mwh_per_m_a"), None, tmp_path / "x.png")
+        study_figures.plot_route_lhd(
+            _route().drop(columns="lhd_mwh_per_m_a"), None, tmp_path / "x.png"
+        )
 
 
 def test_nearby_map() -> None:

@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from pyproj import CRS
 from shapely.geometry import LineString, Point, box
 
+from heatmap import outputs as export
 from heatmap.cli.main import cli
 from heatmap.errors import OutputExistsError
-from heatmap.outputs import gis as export
 
 UTM30 = "EPSG:32630"
 

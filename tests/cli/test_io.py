@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from heatmap._io import atomic_path, staged_dir
+from heatmap._io import MANIFEST_NAME, atomic_path, staged_dir
 from heatmap.errors import OutputExistsError
 
 
@@ -45,7 +45,7 @@ def test_staged_dir_is_all_or_nothing(tmp_path: Path) -> None:
         pass
     with staged_dir(out, overwrite=True) as stage:
         (stage / "b.txt").write_text("y")
-    assert sorted(p.name for p in out.iterdir()) == ["b.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["b.txt", MANIFEST_NAME]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 

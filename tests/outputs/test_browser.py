@@ -26,7 +26,7 @@ from heatmap.outputs import maps as render
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ASSETS = Path(__file__).resolve().parent / ".browser_assets" / "node_modules"
+ASSETS = Path(__file__).resolve().parents[1] / ".browser_assets" / "node_modules"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 XSS_IMG = "<img src=x onerror=window.__xss=1>"
 XSS_SCRIPT = "<script>window.__xss=1</script>"
