@@ -57,50 +57,50 @@ def _node_key(n: Hashable) -> tuple[int, Any]:
     return (1, str(n))
 
 
-def _street_subgraph(G: nx.Graph) -> nx.Graph:
-    """Return the street edges of ``G`` (no terminals, service edges or self-loops)."""
-    S = nx.Graph()
-    S.add_edges_from(
-        (a, b, d)
-        for a, b, d in G.edges(data=True)
-        if d.get(schema.KIND, schema.EdgeKind.STREET) == schema.EdgeKind.STREET and a != b
-    )
-    S.add_nodes_from((n, G.nodes[n]) for n in list(S.nodes))
-    return S
+Adjacency = dict[Hashable, dict[Hashable, dict[str, Any]]]
 
 
-def _chains(S: nx.Graph) -> Iterator[list[Hashable]]:
-    """Node sequences of the degree-2 chains of ``S``, junction to junction, deterministic."""
-    deg = dict(S.degree())
+def _street_adjacency(G: nx.Graph) -> Adjacency:
+    """Return the street edges of ``G`` as plain adjacency dicts (no service edges, no loops)."""
+    adj: Adjacency = {}
+    for a, b, d in G.edges(data=True):
+        if a == b or d.get(schema.KIND, schema.EdgeKind.STREET) != schema.EdgeKind.STREET:
+            continue
+        adj.setdefault(a, {})[b] = d
+        adj.setdefault(b, {})[a] = d
+    return adj
+
+
+def _chains(adj: Adjacency) -> Iterator[list[Hashable]]:
+    """Node sequences of the degree-2 chains, junction to junction, in a deterministic order."""
     seen: set[frozenset[Hashable]] = set()
-    nodes = sorted(S.nodes, key=_node_key)
+    nodes = sorted(adj, key=_node_key)
 
     def walk(start: Hashable, first: Hashable) -> list[Hashable]:
         chain = [start, first]
         seen.add(frozenset((start, first)))
-        while deg[chain[-1]] == 2 and chain[-1] != start:
+        while len(adj[chain[-1]]) == 2 and chain[-1] != start:
             here, prev = chain[-1], chain[-2]
-            nxt = next(n for n in S.adj[here] if n != prev)
+            nxt = next(n for n in adj[here] if n != prev)
             seen.add(frozenset((here, nxt)))
             chain.append(nxt)
         return chain
 
     for j in nodes:
-        if deg[j] == 2:
+        if len(adj[j]) == 2:
             continue
-        for nb in sorted(S.adj[j], key=_node_key):
+        for nb in sorted(adj[j], key=_node_key):
             if frozenset((j, nb)) not in seen:
                 yield walk(j, nb)
     # rings made only of degree-2 nodes have no junction to start from
     for j in nodes:
-        for nb in sorted(S.adj[j], key=_node_key):
+        for nb in sorted(adj[j], key=_node_key):
             if frozenset((j, nb)) not in seen:
                 yield walk(j, nb)
 
 
-def _edge_line(G: nx.Graph, a: Hashable, b: Hashable) -> LineString:
+def _edge_line(G: nx.Graph, data: dict[str, Any], a: Hashable, b: Hashable) -> LineString:
     """Return the edge's line oriented from ``a`` to ``b`` (straight when it has none)."""
-    data = G.edges[a, b]
     geom = data.get("geometry")
     if geom is None:
         na, nb = G.nodes[a], G.nodes[b]
@@ -154,17 +154,19 @@ def street_segments(G: nx.Graph, names: Mapping[str, str] | None = None) -> list
     >>> [(s.nodes, s.length_m) for s in street_segments(G)]
     [((0, 1, 2), 20.0), ((2, 3), 10.0), ((2, 4), 10.0)]
     """
-    S = _street_subgraph(G)
+    adj = _street_adjacency(G)
     names = names or {}
     out: list[Segment] = []
-    for chain in _chains(S):
-        pairs = list(itertools.pairwise(chain))
-        lines = [_edge_line(S, a, b) for a, b in pairs]
-        lengths = [
-            float(S.edges[a, b].get(schema.LENGTH_M, line.length))
-            for (a, b), line in zip(pairs, lines, strict=True)
+    for chain in _chains(adj):
+        edges = [adj[a][b] for a, b in itertools.pairwise(chain)]
+        lines = [
+            _edge_line(G, d, a, b)
+            for d, (a, b) in zip(edges, itertools.pairwise(chain), strict=True)
         ]
-        longest = S.edges[pairs[max(range(len(pairs)), key=lengths.__getitem__)]]
+        lengths = [
+            float(d.get(schema.LENGTH_M, line.length)) for d, line in zip(edges, lines, strict=True)
+        ]
+        longest = edges[max(range(len(edges)), key=lengths.__getitem__)]
         sid = str(longest.get(schema.STREET_ID, ""))
         name = longest.get(schema.NAME) or names.get(sid, "")
         out.append(
@@ -174,9 +176,7 @@ def street_segments(G: nx.Graph, names: Mapping[str, str] | None = None) -> list
                 geometry=_join(lines),
                 highway=str(longest.get(schema.HIGHWAY, "") or ""),
                 name="" if name is None or name != name else str(name),
-                street_ids=tuple(
-                    sorted({str(S.edges[p].get(schema.STREET_ID, "")) for p in pairs} - {""})
-                ),
+                street_ids=tuple(sorted({str(d.get(schema.STREET_ID, "")) for d in edges} - {""})),
             )
         )
     return out
