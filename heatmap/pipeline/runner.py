@@ -222,11 +222,22 @@ def _area_stages(scenario: Scenario, stages: _Stages) -> _AreaStages:
             streets=area.streets,
         )
         zoneset = zoning.candidate_zones(
-            atlas, G, params=scenario.zones, clusters=clustered.clusters, opportunity_areas=areas
+            atlas,
+            G,
+            params=scenario.zones,
+            clusters=clustered.clusters,
+            opportunity_areas=_lhd_rule_areas(areas),
         )
     return _AreaStages(
         area, wx, buildings, anchors, existing, raster, areas, clustered.clusters, G, atlas, zoneset
     )
+
+
+def _lhd_rule_areas(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The opportunity areas found by an LHD rule (a density-only area spans whole districts)."""
+    if "rule" not in areas.columns:
+        return areas
+    return areas[areas["rule"].astype(str).str.startswith("scotland")]
 
 
 def rank_area_candidates(scenario: Scenario, *, progress: bool = True) -> pd.DataFrame:
