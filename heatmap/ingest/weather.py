@@ -125,7 +125,7 @@ def regional_hdd(region: str) -> float:
 
 
 def read_epw(path: str | os.PathLike[str]) -> Weather:
-    """Read the hourly dry-bulb temperature of an EnergyPlus weather (EPW) file.
+    r"""Read the hourly dry-bulb temperature of an EnergyPlus weather (EPW) file.
 
     Parameters
     ----------
@@ -150,7 +150,7 @@ def read_epw(path: str | os.PathLike[str]) -> Weather:
     >>> rows[100] = rows[100].replace(",5.5", ",99.9")
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = pathlib.Path(tmp) / "test.epw"
-    ...     _ = path.write_text("\\n".join(header + rows) + "\\n")
+    ...     _ = path.write_text("\n".join(header + rows) + "\n")
     ...     w = read_epw(path)
     >>> w.location, w.latitude, w.first_weekday  # 1 January 2021 was a Friday
     ('Test Town', 51.5, 4)

@@ -23,6 +23,7 @@ from shapely.geometry import LineString, Point, Polygon
 
 from heatmap import schema
 from heatmap.errors import CRSError, InputError
+from heatmap.ingest.area import in_great_britain
 from heatmap.ingest.osm import (
     StudyArea,
     default_example_path,
@@ -34,16 +35,15 @@ from heatmap.ingest.osm import (
     read_vector,
     validate_bbox,
 )
+from heatmap.ingest.pbf import check_pbf
 from heatmap.ingest.tags import (
     BUILDING_OUTPUT_COLUMNS,
-    check_pbf,
-    in_great_britain,
     parse_height_m,
     parse_levels,
     parse_year,
 )
 
-TINY = Path(__file__).resolve().parent / "data" / "ingest_tiny.osm"
+TINY = Path(__file__).resolve().parents[1] / "data" / "ingest_tiny.osm"
 GEOD = pyproj.Geod(ellps="WGS84")
 
 
@@ -220,7 +220,7 @@ def test_small_uk_extracts(fixture: str, n_buildings: int, request: pytest.Fixtu
 
 def test_merge_way_chains() -> None:
     """Way 1 runs 1-2-3-4 with way 2 leaving node 3; way 7 is a closed ring 10-11-12-10."""
-    from heatmap.ingest.tags import merge_way_chains
+    from heatmap.ingest.streets import merge_way_chains
 
     pts = {1: (0, 0), 2: (10, 0), 3: (20, 0), 4: (35, 0), 5: (20, 10), 10: (100, 0)}
     pts |= {11: (110, 0), 12: (105, 8)}
