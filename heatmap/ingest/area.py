@@ -24,6 +24,7 @@ import pyproj
 from shapely.geometry import Polygon, box
 
 from heatmap.errors import CRSError, InputError
+from heatmap.ingest.context import attach_context
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,13 @@ class StudyArea:
         What was read (a path, ``"overpass place=..."``, ``"overpass bbox=..."``).
     boundary
         Study-area outline in ``crs``: the requested bbox/polygon, else the data's bbox.
+    landuse
+        Areas that tag a use of land (``area_tag`` such as ``landuse=military`` or
+        ``amenity=hospital``, ``area_m2``), see :mod:`heatmap.ingest.context`; None when the
+        reader does not provide them.
+    pois
+        Points of interest (``poi_tag`` such as ``amenity=pub``, ``name``); None when the reader
+        does not provide them.
     """
 
     buildings: gpd.GeoDataFrame
@@ -69,6 +77,8 @@ class StudyArea:
     crs: pyproj.CRS
     source: str
     boundary: Polygon
+    landuse: gpd.GeoDataFrame | None = None
+    pois: gpd.GeoDataFrame | None = None
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -134,6 +144,8 @@ def finish_area(
     crs: pyproj.CRS,
     source: str,
     boundary: Polygon | None,
+    landuse: gpd.GeoDataFrame | None = None,
+    pois: gpd.GeoDataFrame | None = None,
 ) -> StudyArea:
     """Check both frames are non-empty and assemble the :class:`StudyArea` (boundary: data bbox)."""
     if buildings.empty:
@@ -155,8 +167,16 @@ def finish_area(
         len(streets),
         crs.to_string(),
     )
+    if landuse is not None or pois is not None:
+        buildings = attach_context(buildings, landuse, pois)
     return StudyArea(
-        buildings=buildings, streets=streets, crs=crs, source=source, boundary=boundary
+        buildings=buildings,
+        streets=streets,
+        crs=crs,
+        source=source,
+        boundary=boundary,
+        landuse=landuse,
+        pois=pois,
     )
 
 

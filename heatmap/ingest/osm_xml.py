@@ -12,6 +12,7 @@ from shapely.geometry import box
 
 from heatmap.errors import InputError
 from heatmap.ingest.area import BBox, StudyArea, bbox_boundary, choose_crs, finish_area
+from heatmap.ingest.context import AREA_KEYS, POI_KEYS, area_frame, poi_frame
 from heatmap.ingest.streets import empty_streets, streets_from_graph
 from heatmap.ingest.tags import normalise_buildings
 
@@ -20,6 +21,9 @@ logger = logging.getLogger(__name__)
 __all__ = ["XML_SUFFIXES", "buildings_from_features", "read_osm_xml"]
 
 XML_SUFFIXES = (".osm", ".osm.xml", ".xml", ".osm.bz2", ".osm.gz", ".osm.xml.bz2", ".osm.xml.gz")
+
+#: Tags asked of osmnx: buildings, and the areas and POIs that give buildings their use.
+_CONTEXT_TAGS: dict[str, bool] = dict.fromkeys(("building", *AREA_KEYS, *POI_KEYS), True)
 
 
 def buildings_from_features(
@@ -52,7 +56,7 @@ def read_osm_xml(path: Path, *, crs: Any, bbox: BBox | None) -> StudyArea:
     source = str(path)
     polygon = box(*bbox) if bbox else None
     try:
-        features = ox.features_from_xml(path, polygon=polygon, tags={"building": True})
+        features = ox.features_from_xml(path, polygon=polygon, tags=_CONTEXT_TAGS)
     except InsufficientResponseError:
         features = gpd.GeoDataFrame(geometry=[], crs=4326)
     except Exception as exc:
@@ -63,6 +67,8 @@ def read_osm_xml(path: Path, *, crs: Any, bbox: BBox | None) -> StudyArea:
         msg = f"{source}: no buildings in the file{where}; choose another area or file"
         raise InputError(msg)
     buildings, out_crs = buildings_from_features(features, source=source, crs=crs)
+    flat = features.reset_index()
+    landuse, pois = area_frame(flat, out_crs), poi_frame(flat, out_crs)
     try:
         G = ox.graph_from_xml(path, simplify=False, retain_all=True)
     except InsufficientResponseError:
@@ -77,4 +83,12 @@ def read_osm_xml(path: Path, *, crs: Any, bbox: BBox | None) -> StudyArea:
             G = ox.truncate.truncate_graph_polygon(G, polygon, truncate_by_edge=True)
         streets = streets_from_graph(G, source=source, crs=out_crs)
     boundary = bbox_boundary(bbox, out_crs) if bbox else None
-    return finish_area(buildings, streets, crs=out_crs, source=source, boundary=boundary)
+    return finish_area(
+        buildings,
+        streets,
+        crs=out_crs,
+        source=source,
+        boundary=boundary,
+        landuse=landuse,
+        pois=pois,
+    )

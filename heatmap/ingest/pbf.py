@@ -13,9 +13,11 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyproj
 
 from heatmap.errors import InputError
 from heatmap.ingest.area import BBox, StudyArea, bbox_boundary, choose_crs, finish_area
+from heatmap.ingest.context import POI_KEYS, area_frame, empty_context, poi_frame
 from heatmap.ingest.streets import empty_streets, osm_streets
 from heatmap.ingest.tags import normalise_buildings
 
@@ -162,6 +164,8 @@ def read_pbf(path: Path, *, crs: Any, bbox: BBox | None) -> StudyArea:
             )
             raw_b = osm.get_buildings()
             network = osm.get_network(network_type="all", nodes=True)
+            raw_landuse = osm.get_landuse()
+            raw_pois = osm.get_pois(custom_filter=dict.fromkeys(POI_KEYS, True))
     except Exception as exc:
         msg = (
             f"{path}: pyrosm could not read the file ({type(exc).__name__}: {exc}); "
@@ -189,4 +193,32 @@ def read_pbf(path: Path, *, crs: Any, bbox: BBox | None) -> StudyArea:
         edges = gpd.GeoDataFrame(edges, geometry="geometry", crs=edges.crs or 4326)
         streets = osm_streets(edges, way="id", source=source, crs=out_crs)
     boundary = bbox_boundary(bbox, out_crs) if bbox else None
-    return finish_area(buildings, streets, crs=out_crs, source=source, boundary=boundary)
+    landuse, pois = _context(raw_landuse, raw_pois, out_crs)
+    return finish_area(
+        buildings,
+        streets,
+        crs=out_crs,
+        source=source,
+        boundary=boundary,
+        landuse=landuse,
+        pois=pois,
+    )
+
+
+def _context(
+    raw_landuse: pd.DataFrame | None, raw_pois: pd.DataFrame | None, crs: pyproj.CRS
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Landuse areas (landuse polygons and untagged-building POI polygons) and POI points."""
+    frames = []
+    for raw in (raw_landuse, raw_pois):
+        if raw is not None and len(raw):
+            g = gpd.GeoDataFrame(raw, geometry="geometry", crs=raw.crs or 4326)
+            frames.append(gpd.GeoDataFrame(pbf_tags(g), geometry=g.geometry, crs=g.crs))
+    if not frames:
+        return empty_context(crs)
+    areas = pd.concat([area_frame(f, crs) for f in frames], ignore_index=True)
+    pois = poi_frame(frames[-1], crs) if raw_pois is not None and len(raw_pois) else None
+    return (
+        gpd.GeoDataFrame(areas, geometry="geometry", crs=crs),
+        pois if pois is not None else empty_context(crs)[1],
+    )

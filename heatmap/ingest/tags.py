@@ -65,6 +65,9 @@ BUILDING_OUTPUT_COLUMNS: tuple[str, ...] = (
     "tourism",
     "healthcare",
     "landuse",
+    "area_tag",
+    "poi_tag",
+    "poi_name",
     "building_levels",
     "building_min_level",
     schema.HEIGHT_M,
@@ -264,6 +267,8 @@ def normalise_buildings(
     out[schema.FOOTPRINT_AREA_M2] = projected.area.to_numpy()
     for column, key in TAG_COLUMNS.items():
         out[column] = as_text(col(key))
+    for column in ("area_tag", "poi_tag", "poi_name"):  # filled by ingest.context
+        out[column] = None
     out["building_levels"] = parse_levels(col("building:levels"))
     out["building_min_level"] = parse_levels(col("building:min_level"))
     out[schema.HEIGHT_M] = parse_height_m(col("height"))
