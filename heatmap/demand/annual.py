@@ -26,14 +26,16 @@ import pandas as pd
 import shapely
 
 from heatmap.demand import benchmarks as tables
-from heatmap.demand.classify import classify_tags
-from heatmap.demand.floors import floors_from_tags
+from heatmap.demand.climate import benchmarks_at_site, degree_day_factor, site_degree_days
+from heatmap.demand.floors import dwellings, floors_from_tags
 from heatmap.demand.params import DemandParams
 from heatmap.demand.peaks import peak_kw
+from heatmap.demand.quality import confidence, join_flags
+from heatmap.demand.use import classify_use
 from heatmap.demand.walls import shared_walls
 from heatmap.errors import CRSError, InputError
 from heatmap.ingest.demand_layer import join_demand_layer
-from heatmap.ingest.weather import regional_hdd
+from heatmap.ingest.weather import Weather
 from heatmap.schema import (
     DEMAND_METHOD,
     DEMAND_SOURCE,
@@ -44,6 +46,7 @@ from heatmap.schema import (
     GROSS_FLOOR_AREA_M2,
     HEAT_DEMAND_MWH_PER_A,
     IS_ANCHOR,
+    N_DWELLINGS,
     NAME,
     OWNERSHIP,
     PEAK_LOAD_KW,
@@ -56,36 +59,20 @@ from heatmap.schema import (
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["degree_day_factor", "estimate_demand"]
+__all__ = [
+    "DEMAND_CONFIDENCE",
+    "DEMAND_FLAGS",
+    "USE_SOURCE",
+    "degree_day_factor",
+    "estimate_demand",
+]
 
-
-def degree_day_factor(fraction: float | np.ndarray, hdd_site: float) -> float | np.ndarray:
-    """Return the TM46 degree-day correction ``(1 − f) + f × HDD_site / 2021``.
-
-    Parameters
-    ----------
-    fraction
-        The category's fossil-thermal degree-day fraction f.
-    hdd_site
-        Site heating degree days, base 15.5 °C (K·day/a).
-
-    Returns
-    -------
-    factor
-        Multiplier on the TM46 benchmark (1 at the reference 2,021 degree days).
-
-    Examples
-    --------
-    A General office (f = 0.55) in the Thames Valley (1,709 degree days):
-
-    >>> round(degree_day_factor(0.55, 1709.0), 3)
-    0.915
-    >>> degree_day_factor(0.55, 2021.0)
-    1.0
-    """
-    f = np.asarray(fraction, dtype=float)
-    out = (1.0 - f) + f * hdd_site / tables.REFERENCE_HDD_K_DAY
-    return float(out) if out.ndim == 0 else out
+USE_SOURCE = "use_source"
+"""Which rule gave the use: tags, poi, area, name, shape, default or demand_layer."""
+DEMAND_CONFIDENCE = "demand_confidence"
+"""high / medium / low, from how the use, the floors and the floor area were found."""
+DEMAND_FLAGS = "demand_flags"
+"""What to check before trusting a building's demand ("" when nothing), joined by "; "."""
 
 
 def _lower(values: pd.Series) -> np.ndarray:
@@ -147,6 +134,7 @@ def estimate_demand(
     params: DemandParams | None = None,
     demand_layer: pd.DataFrame | None = None,
     degree_days: float | None = None,
+    weather: Weather | None = None,
 ) -> gpd.GeoDataFrame:
     """Estimate annual and peak heat demand for every building.
 
@@ -165,7 +153,11 @@ def estimate_demand(
         Known (metered) demand, see :func:`read_demand_layer`; joined by id or location and
         winning over modelled values.
     degree_days
-        Site heating degree days (base 15.5 °C); overrides ``params``.
+        Site heating degree days (base 15.5 °C); overrides ``weather`` and ``params``.
+    weather
+        Weather of the site (an EPW file): its degree days scale the benchmarks against their
+        reference degree days. Without it (and without ``degree_days``), ``[demand]
+        degree_days_k_day``, else the TM46 region's degree days, are used.
 
     Returns
     -------
@@ -201,25 +193,17 @@ def estimate_demand(
                           use  gross_floor_area_m2  heat_demand_mwh_per_a  peak_load_kw
     building_id
     way/1        non_domestic               1000.0                  120.0         104.8
-    way/2            domestic                160.0                   21.1          10.9
+    way/2            domestic                160.0                   19.5          10.0
 
     The office is TM46's 120 kWh/m2 (120 MWh/a); the house Table 38's 132 kWh/m2 for a
-    1930-1949 detached house. ``buildings`` itself is unchanged:
+    1930-1949 detached house, scaled from the study's 2,237 degree days to 2,021
+    (0.2 + 0.8 x 2021 / 2237 = 0.923). ``buildings`` itself is unchanged:
 
     >>> "heat_demand_mwh_per_a" in buildings.columns
     False
     """
     params = params or DemandParams()
-    if buildings.crs is not None and buildings.crs.is_geographic:
-        msg = (
-            f"buildings are in geographic CRS {buildings.crs.to_string()}; project them to a "
-            "metric CRS first (e.g. EPSG:27700 in Great Britain)"
-        )
-        raise CRSError(msg)
-    if not buildings.index.is_unique:
-        dup = buildings.index[buildings.index.duplicated()].unique()[:10].tolist()
-        msg = f"building ids are not unique (e.g. {dup}); give each building its own id"
-        raise InputError(msg)
+    _check_input(buildings)
     out = buildings.copy()
     n = len(out)
     geoms = out.geometry.to_numpy()
@@ -229,27 +213,29 @@ def estimate_demand(
         footprint = np.where(missing_fp, shapely.area(geoms), footprint)
     tag = _lower(tables.column(out, "building_tag"))
 
-    floors, floors_source = floors_from_tags(out, tag, params)
+    classes = classify_use(out, params=params, footprint_m2=footprint)
+    use = classes[USE].to_numpy(dtype=object).copy()
+    cat = classes["tm46_category"].to_numpy(dtype=object)
+    reason = classes["exclusion_reason"].to_numpy(dtype=object).copy()
+    use_source = classes["use_source"].to_numpy(dtype=object).copy()
+    floors, floors_source, floor_flag = floors_from_tags(
+        out, tag, params, use=use, single_volume=classes["single_volume"].to_numpy(dtype=bool)
+    )
     given_gfa = tables.column(buildings, GROSS_FLOOR_AREA_M2, numeric=True).to_numpy()
     has_gfa = np.isfinite(given_gfa) & (given_gfa > 0)
     gfa = np.where(has_gfa, given_gfa, footprint * floors)
     floors_source[has_gfa] = "given"
 
-    classes = classify_tags(
-        out, untagged_use=params.untagged_use, untagged_category=params.untagged_tm46_category
-    )
-    use = classes[USE].to_numpy(dtype=object).copy()
-    tagged = classes["tag_property_type"].to_numpy(dtype=object)
-    cat = classes["tm46_category"].to_numpy(dtype=object)
-    reason = classes["exclusion_reason"].to_numpy(dtype=object).copy()
     no_geom = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     reason[(reason == "") & no_geom & ~has_gfa] = "no footprint geometry"
     tiny = (reason == "") & (footprint < params.min_footprint_m2) & ~has_gfa
     reason[tiny] = f"footprint below {params.min_footprint_m2:g} m2"
     excluded = reason != ""
+    use[excluded] = BuildingUse.EXCLUDED.value
 
     # Shared walls only matter for domestic buildings whose type the tags do not give.
-    needs_walls = (use == BuildingUse.DOMESTIC.value) & np.isin(tagged, ["", "terrace"]) & ~excluded
+    tagged = classes["tag_property_type"].to_numpy(dtype=object)
+    needs_walls = (use == BuildingUse.DOMESTIC.value) & np.isin(tagged, ["", "terrace"])
     walls = shared_walls(
         np.asarray(np.where(excluded, None, geoms), dtype=object),
         tolerance_m=params.shared_wall_tolerance_m,
@@ -257,71 +243,41 @@ def estimate_demand(
         candidates=needs_walls,
     )
     ptype = _property_type(use, tagged, floors, tag, walls, params)
+    n_dwellings, as_flats = dwellings(gfa, use, ptype, params)
+    big_house = as_flats & (ptype != "flat")
+    ptype[as_flats] = "flat"
+    band = _age_band(out, params)
 
-    year = tables.column(out, "construction_year", numeric=True)
-    if year.isna().any():
-        year = year.fillna(tables.year_from_start_date(tables.column(out, "start_date")))
-    band = tables.age_band_from_year(year).to_numpy(dtype=object).copy()
-    band[band == ""] = params.default_age_band
-
-    # Domestic benchmarks (Table 38), with the 1900-1929 value where Table 38 prints N/A.
-    t38 = tables.domestic_benchmarks()
-    t38_map = dict(
-        zip(
-            t38["age_band"] + "|" + t38["property_type"],
-            t38["benchmark_kwh_per_m2_a"],
-            strict=True,
-        )
-    )
-    dom_bm = pd.Series(band + "|" + ptype).map(t38_map).astype(float).to_numpy(copy=True)
-    na_cell = np.isnan(dom_bm) & (ptype != "")
-    if na_cell.any():
-        dom_bm[na_cell] = pd.Series("A|" + ptype[na_cell]).map(t38_map).to_numpy(dtype=float)
-
-    hdd = degree_days if degree_days is not None else params.degree_days_k_day
-    hdd = float(hdd) if hdd is not None else regional_hdd(params.region)
-    tm46 = tables.tm46_benchmarks()
-    cat_s = pd.Series(cat)
-    fossil = cat_s.map(tm46["fossil_thermal_kwh_per_m2_a"]).astype(float).to_numpy()
-    frac = cat_s.map(tm46["degree_day_fraction"]).astype(float).fillna(0.0).to_numpy()
-    factor = np.asarray(degree_day_factor(frac, hdd))
-
-    use[excluded] = BuildingUse.EXCLUDED.value
-    is_dom = use == BuildingUse.DOMESTIC.value
-    is_nd = use == BuildingUse.NON_DOMESTIC.value
-    benchmark = np.where(is_dom, dom_bm, np.where(is_nd, fossil * factor, np.nan))
+    hdd, hdd_source = site_degree_days(params, degree_days, weather)
+    bm = benchmarks_at_site(use, ptype, band, cat, hdd, params)
+    benchmark = bm["benchmark"]
     given_bm = tables.column(buildings, "benchmark_kwh_per_m2_a", numeric=True).to_numpy()
     has_bm = np.isfinite(given_bm) & (given_bm >= 0) & ~excluded
     benchmark[has_bm] = given_bm[has_bm]
     heat = np.where(excluded, 0.0, benchmark * gfa / 1000.0)
-
-    method = _compose(
-        [ptype, band, na_cell, floors_source],
-        lambda p, b, na, f: (
-            f"Table 38 {p} band {b}{' (N/A: 1900-1929 value)' if na else ''}; floors from {f}"
-        ),
-        is_dom & ~has_bm,
+    method = _methods(
+        {
+            "use": use,
+            "ptype": ptype,
+            "band": band,
+            "cat": cat,
+            "floors": floors_source,
+            "reason": reason,
+            "na_cell": bm["na_cell"],
+            "has_bm": has_bm,
+        },
+        hdd,
     )
-    nd_method = _compose(
-        [cat, floors_source],
-        lambda c, f: f"TM46 {c} x degree-day factor (HDD {hdd:g}); floors from {f}",
-        is_nd & ~has_bm,
-    )
-    method = np.where(is_nd & ~has_bm, nd_method, method)
-    bm_method = _compose(
-        [floors_source], lambda f: f"given benchmark_kwh_per_m2_a; floors from {f}", has_bm
-    )
-    method = np.where(has_bm, bm_method, method)
-    ex_method = _compose([reason], lambda r: f"excluded: {r}", excluded)
-    method = np.where(excluded, ex_method, method)
     source = np.where(excluded, DemandSource.EXCLUDED.value, DemandSource.BENCHMARK.value)
     source = source.astype(object)
     peak = peak_kw(heat, use, cat, params)
 
+    metered = np.zeros(n, dtype=bool)
     if demand_layer is not None:
         label = str(getattr(demand_layer, "attrs", {}).get("source", "<demand layer>"))
         matched = join_demand_layer(out, demand_layer, source=label)
         pos = out.index.get_indexer(matched.index)
+        metered[pos] = True
         heat[pos] = matched[HEAT_DEMAND_MWH_PER_A].to_numpy()
         was_excl = excluded[pos]
         use[pos[was_excl]] = np.where(
@@ -335,16 +291,16 @@ def estimate_demand(
         source[pos] = DemandSource.METERED.value
         method[pos] = ("demand layer row(s) " + matched["layer_rows"].astype(str)).to_numpy()
         reason[pos] = ""
-        if matched["ownership"].notna().any():
-            own = np.full(n, None, dtype=object)
-            own[pos] = matched["ownership"].to_numpy(dtype=object)
-            out[OWNERSHIP] = own
-        has_name = matched["name"].notna().to_numpy()
-        if has_name.any():
-            names = tables.column(out, NAME).to_numpy(dtype=object).copy()
-            names[pos[has_name]] = matched["name"].to_numpy(dtype=object)[has_name]
-            out[NAME] = names
+        use_source[pos] = "demand_layer"
+        _copy_layer_names(out, matched, pos)
 
+    flags = join_flags(
+        [classes["use_flag"].to_numpy(dtype=object), floor_flag],
+        big_house=big_house,
+        n_dwellings=n_dwellings,
+        implausible_gfa=has_gfa & (given_gfa > footprint * params.max_plausible_floors),
+    )
+    is_dom = use == BuildingUse.DOMESTIC.value
     is_nd = use == BuildingUse.NON_DOMESTIC.value
     new_cols = {
         FOOTPRINT_AREA_M2: footprint,
@@ -352,9 +308,12 @@ def estimate_demand(
         FLOORS_SOURCE: floors_source,
         GROSS_FLOOR_AREA_M2: gfa,
         USE: use,
+        USE_SOURCE: use_source,
+        "use_rule": classes["class_tag"].to_numpy(dtype=object),
         PROPERTY_TYPE: ptype,
         TM46_CATEGORY: np.where(is_nd, cat, "").astype(object),
-        "age_band": np.where(use == BuildingUse.DOMESTIC.value, band, "").astype(object),
+        "age_band": np.where(is_dom, band, "").astype(object),
+        N_DWELLINGS: np.where(is_dom, n_dwellings, 0),
         "benchmark_kwh_per_m2_a": benchmark,
         "n_shared_walls": walls[0],
         "shared_wall_length_m": walls[1],
@@ -363,16 +322,86 @@ def estimate_demand(
         DEMAND_SOURCE: source,
         DEMAND_METHOD: method,
         EXCLUSION_REASON: reason,
+        DEMAND_CONFIDENCE: confidence(use_source, floors_source, use, flags, metered),
+        DEMAND_FLAGS: flags,
         IS_ANCHOR: heat >= params.anchor_threshold_mwh_per_a,
     }
     keep = out.drop(columns=[c for c in new_cols if c in out.columns])
     result = pd.concat([keep, pd.DataFrame(new_cols, index=out.index)], axis=1)
     result = gpd.GeoDataFrame(result, geometry=out.geometry.name, crs=out.crs)
+    result.attrs["degree_days_k_day"] = hdd
+    result.attrs["degree_days_source"] = hdd_source
     logger.info(
-        "demand: %d buildings, %d excluded, %.0f MWh/a, floors known for %d",
+        "demand: %d buildings, %d excluded, %.0f MWh/a, floors known for %d, %g degree days (%s)",
         n,
-        int(excluded.sum()),
+        int((use == BuildingUse.EXCLUDED.value).sum()),
         float(heat.sum()),
         int((floors_source != "default").sum()),
+        hdd,
+        hdd_source,
     )
     return result
+
+
+def _check_input(buildings: gpd.GeoDataFrame) -> None:
+    if buildings.crs is not None and buildings.crs.is_geographic:
+        msg = (
+            f"buildings are in geographic CRS {buildings.crs.to_string()}; project them to a "
+            "metric CRS first (e.g. EPSG:27700 in Great Britain)"
+        )
+        raise CRSError(msg)
+    if not buildings.index.is_unique:
+        dup = buildings.index[buildings.index.duplicated()].unique()[:10].tolist()
+        msg = f"building ids are not unique (e.g. {dup}); give each building its own id"
+        raise InputError(msg)
+
+
+def _age_band(frame: pd.DataFrame, params: DemandParams) -> np.ndarray:
+    year = tables.column(frame, "construction_year", numeric=True)
+    if year.isna().any():
+        year = year.fillna(tables.year_from_start_date(tables.column(frame, "start_date")))
+    band = tables.age_band_from_year(year).to_numpy(dtype=object).copy()
+    band[band == ""] = params.default_age_band
+    return band
+
+
+def _methods(c: dict[str, np.ndarray], hdd: float) -> np.ndarray:
+    """One ``demand_method`` text per building (composed once per distinct combination)."""
+    use, ptype, band, cat = c["use"], c["ptype"], c["band"], c["cat"]
+    floors_source, reason, na_cell, has_bm = c["floors"], c["reason"], c["na_cell"], c["has_bm"]
+    excluded = reason != ""
+    is_dom = (use == BuildingUse.DOMESTIC.value) & ~has_bm & ~excluded
+    is_nd = (use == BuildingUse.NON_DOMESTIC.value) & ~has_bm & ~excluded
+    method = _compose(
+        [ptype, band, na_cell, floors_source],
+        lambda p, b, na, f: (
+            f"Table 38 {p} band {b}{' (N/A: 1900-1929 value)' if na else ''} x degree-day "
+            f"factor (HDD {hdd:g}); floors from {f}"
+        ),
+        is_dom,
+    )
+    nd_method = _compose(
+        [cat, floors_source],
+        lambda c, f: f"TM46 {c} x degree-day factor (HDD {hdd:g}); floors from {f}",
+        is_nd,
+    )
+    method = np.where(is_nd, nd_method, method)
+    bm_method = _compose(
+        [floors_source], lambda f: f"given benchmark_kwh_per_m2_a; floors from {f}", has_bm
+    )
+    method = np.where(has_bm & ~excluded, bm_method, method)
+    ex_method = _compose([reason], lambda r: f"excluded: {r}", excluded)
+    return np.where(excluded, ex_method, method).astype(object)
+
+
+def _copy_layer_names(out: gpd.GeoDataFrame, matched: pd.DataFrame, pos: np.ndarray) -> None:
+    """Write the demand layer's owners and names into ``out`` (a private copy)."""
+    if matched["ownership"].notna().any():
+        own = np.full(len(out), None, dtype=object)
+        own[pos] = matched["ownership"].to_numpy(dtype=object)
+        out[OWNERSHIP] = own
+    has_name = matched["name"].notna().to_numpy()
+    if has_name.any():
+        names = tables.column(out, NAME).to_numpy(dtype=object).copy()
+        names[pos[has_name]] = matched["name"].to_numpy(dtype=object)[has_name]
+        out[NAME] = names

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from heatmap.demand.benchmarks import column, tag_table
+from heatmap.demand.params import UNHEATED_BUILDING_TYPES
+from heatmap.schema import BuildingUse
 
 logger = logging.getLogger(__name__)
 
@@ -19,40 +21,68 @@ __all__ = ["NON_DOMESTIC_TAG_KEYS", "classify_tags"]
 NON_DOMESTIC_TAG_KEYS = ("amenity", "healthcare", "leisure", "tourism", "office", "shop")
 
 
-def _factorize_clean(values: pd.Series) -> tuple[np.ndarray, list[str | None]]:
+def _factorize_clean(
+    values: pd.Series, missing: frozenset[str] = frozenset({"", "no", "none", "nan"})
+) -> tuple[np.ndarray, list[str | None]]:
     """Factorise a tag column; return codes and the cleaned (lower-case) unique values."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     cleaned: list[str | None] = []
     for u in uniques:  # loops over distinct tag values, not over buildings
         v = str(u).strip().lower()
-        cleaned.append(None if v in {"", "no", "none", "nan"} else v)
+        cleaned.append(None if v in missing else v)
     return codes, cleaned
 
 
+def _unheated_rows(unheated: tuple[str, ...], columns: pd.Index) -> pd.DataFrame:
+    """Tag-table rows that exclude each unheated ``building=*`` value with its reason."""
+    rows = pd.DataFrame(
+        {
+            "osm_key": "building",
+            "osm_value": [v.strip().lower() for v in unheated],
+            "use": BuildingUse.EXCLUDED.value,
+            "tm46_category": "",
+            "property_type": "",
+            "exclusion_reason": [f"building={v.strip().lower()} is unheated" for v in unheated],
+            "source": "[demand] unheated_building_types",
+        }
+    )
+    return rows.reindex(columns=columns, fill_value="")
+
+
 def classify_tags(
-    frame: pd.DataFrame, *, untagged_use: str, untagged_category: str
+    frame: pd.DataFrame,
+    *,
+    untagged_use: str,
+    untagged_category: str,
+    unheated: tuple[str, ...] = UNHEATED_BUILDING_TYPES,
 ) -> pd.DataFrame:
     """Classify buildings into use, TM46 category, tagged property type and exclusion reason.
 
-    Order: an excluding ``building=*`` value (shed, garage, roof, ...) first; then the first
-    non-domestic key with a mapped value in the order amenity, healthcare, leisure, tourism,
-    office, shop; then ``building=*``; anything left (``building=yes`` or unmapped values) takes
-    ``untagged_use``. Lookups run once per distinct tag value, then spread by array indexing.
+    Order: an unheated ``building=*`` value (``unheated``: shed, garage, barn, ...) first;
+    then the first non-domestic key with a mapped value in the order amenity, healthcare,
+    leisure, tourism, office, shop; then ``building=*``; anything left (``building=yes`` or
+    unmapped values) takes ``untagged_use``. Lookups run once per distinct tag value, then
+    spread by array indexing.
 
     Returns
     -------
     classes
         Columns ``use``, ``tm46_category``, ``tag_property_type``, ``exclusion_reason``,
-        ``class_tag`` (``key=value`` that decided).
+        ``class_tag`` (``key=value`` that decided) and ``use_source`` (``tags`` where a tag
+        decided, ``default`` where ``untagged_use`` was taken).
     """
-    table = tag_table().fillna("")
+    table = tag_table().astype(object).fillna("")
+    table = table[table["use"] != "excluded"]
     n = len(frame)
     use = np.full(n, "", dtype=object)
     cat = np.full(n, "", dtype=object)
     ptype = np.full(n, "", dtype=object)
     reason = np.full(n, "", dtype=object)
     decided = np.full(n, "", dtype=object)
-    b_codes, b_clean = _factorize_clean(column(frame, "building_tag"))
+    # building=no ("not a building") is kept: it is one of the unheated types
+    b_codes, b_clean = _factorize_clean(
+        column(frame, "building_tag"), frozenset({"", "none", "nan"})
+    )
 
     def apply(key: str, codes: np.ndarray, cleaned: list[str | None], rows: pd.DataFrame) -> None:
         lookup = {r.osm_value: r for r in rows.itertuples(index=False)}
@@ -78,7 +108,7 @@ def classify_tags(
         decided[hit] = u_tag[codes[hit]]
 
     bt = table[table["osm_key"] == "building"]
-    apply("building", b_codes, b_clean, bt[bt["use"] == "excluded"])
+    apply("building", b_codes, b_clean, _unheated_rows(unheated, bt.columns))
     for key in NON_DOMESTIC_TAG_KEYS:
         codes, cleaned = _factorize_clean(column(frame, key))
         apply(key, codes, cleaned, table[table["osm_key"] == key])
@@ -99,6 +129,7 @@ def classify_tags(
             "tag_property_type": ptype,
             "exclusion_reason": reason,
             "class_tag": decided,
+            "use_source": np.where(rest, "default", "tags").astype(object),
         },
         index=frame.index,
     )

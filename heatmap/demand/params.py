@@ -6,13 +6,72 @@ import logging
 from dataclasses import dataclass, field
 from typing import Literal
 
+from heatmap._params import param_field
 from heatmap.demand import benchmarks as tables
 from heatmap.errors import InputError
 from heatmap.ingest.weather import regional_hdd
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DemandParams"]
+__all__ = ["SINGLE_VOLUME_BUILDING_TYPES", "UNHEATED_BUILDING_TYPES", "DemandParams"]
+
+#: ``building=*`` values that carry no heat demand: agricultural, storage, technical, unenclosed
+#: or unfinished buildings (the default of ``[demand] unheated_building_types``).
+UNHEATED_BUILDING_TYPES: tuple[str, ...] = (
+    "air_shaft",
+    "barn",
+    "boathouse",
+    "bridge",
+    "bunker",
+    "carport",
+    "conservatory",
+    "construction",
+    "container",
+    "cowshed",
+    "digester",
+    "farm_auxiliary",
+    "garage",
+    "garages",
+    "glasshouse",
+    "grandstand",
+    "greenhouse",
+    "hut",
+    "kiosk",
+    "no",
+    "outbuilding",
+    "pavilion",
+    "roof",
+    "ruins",
+    "service",
+    "shed",
+    "shelter",
+    "silo",
+    "slurry_tank",
+    "stable",
+    "storage_tank",
+    "sty",
+    "tent",
+    "toilets",
+    "transformer_tower",
+    "ventilation_shaft",
+    "water_tower",
+)
+#: ``building=*`` values that are one tall storey whatever their height (a nave, a hall, a shed;
+#: the default of ``[demand] single_volume_building_types``).
+SINGLE_VOLUME_BUILDING_TYPES: tuple[str, ...] = (
+    "cathedral",
+    "chapel",
+    "church",
+    "hangar",
+    "mosque",
+    "religious",
+    "riding_hall",
+    "shrine",
+    "sports_hall",
+    "synagogue",
+    "temple",
+    "warehouse",
+)
 
 
 @dataclass(frozen=True)
@@ -124,6 +183,80 @@ class DemandParams:
         },
     )
 
+    domestic_floor_height_m: float = param_field(
+        2.8,
+        "storey height to turn height_m into floors of a domestic building (m); "
+        "floor_height_m is used for the others",
+        "typical UK dwelling floor-to-floor height (2.4-2.6 m ceilings plus the floor)",
+    )
+    single_volume_building_types: tuple[str, ...] = param_field(
+        SINGLE_VOLUME_BUILDING_TYPES,
+        "building=* values that are one tall storey (a nave, a hall, a shed): one floor of their "
+        "height unless building:levels is tagged",
+        "project list from the OSM building=* values of halls and places of worship",
+    )
+    unheated_building_types: tuple[str, ...] = param_field(
+        UNHEATED_BUILDING_TYPES,
+        "building=* values that carry no heat demand (excluded with a reason)",
+        "project list from the OSM building=* values of agricultural, storage, technical and "
+        "unenclosed buildings",
+    )
+    max_house_footprint_m2: float = param_field(
+        300.0,
+        "an untagged footprint larger than this is not a house: it becomes non-domestic and is "
+        "flagged (m2)",
+        "project default: 3x the largest common UK detached-house footprints (~100 m2)",
+    )
+    poi_max_floors: float = param_field(
+        2.0,
+        "a point of interest inside an untagged building gives it its use only up to this many "
+        "tagged floors",
+        "project default: shops and pubs occupy ground floors; taller buildings are mixed use",
+    )
+    poi_max_footprint_m2: float = param_field(
+        5000.0,
+        "... and only up to this footprint (m2)",
+        "project default: a large store; larger footprints are centres or mixed blocks",
+    )
+    large_low_rise_tm46_category: str = param_field(
+        "Storage facility",
+        "TM46 category of a large untagged footprint below flat_min_floors floors (sheds, "
+        "depots, factories); taller ones take untagged_tm46_category",
+        "project default",
+    )
+    max_dwelling_floor_area_m2: float = param_field(
+        400.0,
+        "a domestic building with more floor area than this is not one dwelling: it is counted "
+        "as flats (m2)",
+        "project default; keeps any single dwelling below 100 MWh/a at Table 38 benchmarks",
+    )
+    flat_floor_area_m2: float = param_field(
+        65.0,
+        "typical net floor area of one flat (m2)",
+        "English Housing Survey: mean usable floor area of flats about 60-70 m2",
+    )
+    flat_net_to_gross: float = param_field(
+        0.8,
+        "net (usable) share of a block of flats' gross floor area (0-1)",
+        "project default (common parts, walls and cores take about a fifth)",
+    )
+    max_plausible_floors: float = param_field(
+        60.0,
+        "more floors than this is flagged as implausible",
+        "project default: the tallest UK buildings have about 70 storeys",
+    )
+    domestic_reference_region: str = param_field(
+        "North Eastern",
+        "TM46 region whose degree days the domestic benchmarks (study Table 38) belong to",
+        "Killingworth study (North Tyneside): TM46 North Eastern",
+    )
+    domestic_degree_day_fraction: float = param_field(
+        0.8,
+        "share of a domestic benchmark that scales with heating degree days (0-1); the rest is "
+        "hot water",
+        "1 - domestic hot-water share (DESNZ Energy Consumption in the UK)",
+    )
+
     def __post_init__(self) -> None:
         if self.floor_height_m <= 0:
             msg = "floor_height_m: must be positive (e.g. 3.0)"
@@ -150,8 +283,32 @@ class DemandParams:
         if any(v <= 0 for v in self.default_floors.values()):
             msg = "default_floors: every value must be positive"
             raise ValueError(msg)
+        self._check_building_rules()
+
+    def _check_building_rules(self) -> None:
+        for name in ("flat_net_to_gross", "domestic_degree_day_fraction"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                msg = f"{name}: must be in (0, 1]"
+                raise ValueError(msg)
+        for name in (
+            "domestic_floor_height_m",
+            "max_house_footprint_m2",
+            "max_dwelling_floor_area_m2",
+            "flat_floor_area_m2",
+            "max_plausible_floors",
+        ):
+            if getattr(self, name) <= 0:
+                msg = f"{name}: must be positive"
+                raise ValueError(msg)
+        if self.large_low_rise_tm46_category not in tables.tm46_benchmarks().index:
+            msg = (
+                f"large_low_rise_tm46_category: {self.large_low_rise_tm46_category!r} is not a "
+                f"TM46 category; choose one of {', '.join(tables.tm46_benchmarks().index)}"
+            )
+            raise ValueError(msg)
         try:
             regional_hdd(self.region)
+            regional_hdd(self.domestic_reference_region)
         except InputError as exc:
-            msg = f"region: {exc}"
+            msg = f"region / domestic_reference_region: {exc}"
             raise ValueError(msg) from exc
