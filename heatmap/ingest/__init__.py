@@ -7,6 +7,7 @@ existing heat networks.
 from __future__ import annotations
 
 from heatmap.ingest import area as area
+from heatmap.ingest import context as context
 from heatmap.ingest import demand_layer as demand_layer
 from heatmap.ingest import examples as examples
 from heatmap.ingest import hnpd as hnpd
@@ -23,10 +24,15 @@ from heatmap.ingest.area import check_lonlat as check_lonlat
 from heatmap.ingest.area import choose_crs as choose_crs
 from heatmap.ingest.area import in_great_britain as in_great_britain
 from heatmap.ingest.area import validate_bbox as validate_bbox
+from heatmap.ingest.context import attach_context as attach_context
 from heatmap.ingest.demand_layer import join_demand_layer as join_demand_layer
 from heatmap.ingest.demand_layer import read_demand_layer as read_demand_layer
 from heatmap.ingest.demand_layer import validate_demand_layer as validate_demand_layer
+from heatmap.ingest.examples import EXAMPLES as EXAMPLES
 from heatmap.ingest.examples import default_example_path as default_example_path
+from heatmap.ingest.examples import default_weather_path as default_weather_path
+from heatmap.ingest.examples import example_path as example_path
+from heatmap.ingest.examples import example_weather_path as example_weather_path
 from heatmap.ingest.hnpd import read_existing_networks as read_existing_networks
 from heatmap.ingest.layers import read_vector as read_vector
 from heatmap.ingest.osm import read_osm as read_osm
@@ -54,16 +60,22 @@ from heatmap.ingest.weather import regional_hdd as regional_hdd
 from heatmap.ingest.weather import synthetic_weather as synthetic_weather
 
 __all__ = [
+    "EXAMPLES",
     "HOURS_PER_YEAR",
     "StudyArea",
     "Weather",
     "area",
     "as_text",
+    "attach_context",
     "check_lonlat",
     "check_pbf",
     "choose_crs",
+    "context",
     "default_example_path",
+    "default_weather_path",
     "demand_layer",
+    "example_path",
+    "example_weather_path",
     "examples",
     "from_bbox",
     "from_place",

@@ -59,8 +59,8 @@ def read_osm(path: str | Path, *, crs: Any = None, bbox: BBox | None = None) -> 
 
     Examples
     --------
-    >>> from heatmap.ingest.osm import default_example_path, read_osm
-    >>> area = read_osm(default_example_path())
+    >>> from heatmap.ingest.examples import example_path
+    >>> area = read_osm(example_path("helsinki"))
     >>> area.crs.to_epsg()  # UTM zone 35N: Helsinki lies outside Great Britain
     32635
     >>> len(area.buildings) > 0 and len(area.streets) > 0

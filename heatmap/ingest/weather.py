@@ -8,6 +8,7 @@ year into the hourly heating degree hours that drive the space-heating profile.
 
 from __future__ import annotations
 
+import gzip
 import logging
 import os
 from dataclasses import dataclass, field
@@ -131,7 +132,7 @@ def read_epw(path: str | os.PathLike[str]) -> Weather:
     ----------
     path
         ``.epw`` file: 8 header lines, then one comma-separated row per hour with the dry-bulb
-        temperature (°C) in the seventh field.
+        temperature (°C) in the seventh field; a gzip-compressed ``.epw.gz`` is read as is.
 
     Returns
     -------
@@ -161,7 +162,8 @@ def read_epw(path: str | os.PathLike[str]) -> Weather:
     if not p.is_file():
         msg = f"weather file {p} not found; give an .epw file or leave it out for a synthetic year"
         raise InputError(msg)
-    with p.open(encoding="latin-1") as f:
+    opener = gzip.open if p.name.lower().endswith(".gz") else open
+    with opener(p, "rt", encoding="latin-1") as f:
         header = [f.readline() for _ in range(_EPW_HEADER_LINES)]
     loc = header[0].strip().split(",")
     if not loc or loc[0].upper() != "LOCATION":
