@@ -243,9 +243,7 @@ def estimate_demand(
         candidates=needs_walls,
     )
     ptype = _property_type(use, tagged, floors, tag, walls, params)
-    n_dwellings, as_flats = dwellings(gfa, use, ptype, params)
-    big_house = as_flats & (ptype != "flat")
-    ptype[as_flats] = "flat"
+    n_dwellings, big_house = dwellings(gfa, use, ptype, params, terrace_row=tag == "terrace")
     band = _age_band(out, params)
 
     hdd, hdd_source = site_degree_days(params, degree_days, weather)

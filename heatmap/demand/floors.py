@@ -13,9 +13,10 @@ Floors (``floors_source``):
   default_floors`` overrides);
 - ``given``: a ``gross_floor_area_m2`` column wins over footprint × floors.
 
-Dwellings: a house is one dwelling; a block of flats, or any domestic building with more floor
-area than ``max_dwelling_floor_area_m2``, has ``GIA × flat_net_to_gross ÷ flat_floor_area_m2``
-dwellings (at least one).
+Dwellings: a house is one dwelling; a block of flats has ``GIA × flat_net_to_gross ÷
+flat_floor_area_m2`` dwellings; a terrace row drawn as one outline (``building=terrace``), or any
+other domestic building with more floor area than ``max_dwelling_floor_area_m2``, has
+``GIA ÷ house_floor_area_m2`` houses (at least one).
 """
 
 from __future__ import annotations
@@ -116,9 +117,14 @@ def floors_from_tags(
 
 
 def dwellings(
-    gfa_m2: np.ndarray, use: np.ndarray, property_type: np.ndarray, params: DemandParams
+    gfa_m2: np.ndarray,
+    use: np.ndarray,
+    property_type: np.ndarray,
+    params: DemandParams,
+    *,
+    terrace_row: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return the dwellings in each building and whether it was counted as flats.
+    """Return the dwellings in each building and which buildings hold more than one house.
 
     Parameters
     ----------
@@ -129,25 +135,38 @@ def dwellings(
     property_type
         Domestic property type (``flat`` for blocks of flats).
     params
-        Flat size, net-to-gross ratio and the largest single dwelling.
+        Flat and house sizes, net-to-gross ratio and the largest single dwelling.
+    terrace_row
+        Buildings tagged ``building=terrace`` (a row of houses drawn as one outline).
 
     Returns
     -------
-    n_dwellings, as_flats
-        Dwellings (integers, 0 for non-domestic) and the mask of buildings counted as flats.
+    n_dwellings, several_houses
+        Dwellings (integers, 0 for non-domestic), and the mask of non-flat domestic buildings
+        counted as several houses (a terrace row, or more floor area than
+        ``max_dwelling_floor_area_m2``: ``GIA ÷ house_floor_area_m2`` houses).
 
     Examples
     --------
-    A house, a 2,600 m2 block of flats (2,600 x 0.8 / 65 = 32 flats) and an office:
+    A house, a 2,600 m2 block of flats (2,600 x 0.8 / 65 = 32 flats), a 450 m2 outline of
+    houses (450 / 100 = 4 or 5: rounds to 4), an office:
 
-    >>> n, flats = dwellings(np.array([160.0, 2600.0, 1000.0]),
-    ...                      np.array(["domestic", "domestic", "non_domestic"]),
-    ...                      np.array(["detached", "flat", ""]), DemandParams())
-    >>> n.tolist(), flats.tolist()
-    ([1, 32, 0], [False, True, False])
+    >>> n, several = dwellings(np.array([160.0, 2600.0, 450.0, 1000.0]),
+    ...                        np.array(["domestic", "domestic", "domestic", "non_domestic"]),
+    ...                        np.array(["detached", "flat", "detached", ""]), DemandParams())
+    >>> n.tolist(), several.tolist()
+    ([1, 32, 4, 0], [False, False, True, False])
     """
     dom = use == BuildingUse.DOMESTIC.value
-    as_flats = dom & ((property_type == "flat") | (gfa_m2 > params.max_dwelling_floor_area_m2))
-    n_flats = np.round(np.nan_to_num(gfa_m2) * params.flat_net_to_gross / params.flat_floor_area_m2)
-    n = np.where(as_flats, np.maximum(1.0, n_flats), np.where(dom, 1.0, 0.0))
-    return n.astype(np.int64), as_flats
+    gfa = np.nan_to_num(gfa_m2)
+    flats = dom & (property_type == "flat")
+    row = np.zeros(len(gfa), dtype=bool) if terrace_row is None else terrace_row
+    several = dom & ~flats & ((gfa > params.max_dwelling_floor_area_m2) | row)
+    n_flats = np.round(gfa * params.flat_net_to_gross / params.flat_floor_area_m2)
+    n_houses = np.round(gfa / params.house_floor_area_m2)
+    n = np.where(
+        flats,
+        np.maximum(1.0, n_flats),
+        np.where(several, np.maximum(1.0, n_houses), np.where(dom, 1.0, 0.0)),
+    )
+    return n.astype(np.int64), several

@@ -225,10 +225,16 @@ class DemandParams:
         "project default",
     )
     max_dwelling_floor_area_m2: float = param_field(
-        400.0,
-        "a domestic building with more floor area than this is not one dwelling: it is counted "
-        "as flats (m2)",
-        "project default; keeps any single dwelling below 100 MWh/a at Table 38 benchmarks",
+        300.0,
+        "a domestic building (not flats) with more floor area than this is not one house: it "
+        "is counted as floor area / house_floor_area_m2 houses (m2)",
+        "project default; keeps any single dwelling well below 100 MWh/a at Table 38 benchmarks",
+    )
+    house_floor_area_m2: float = param_field(
+        100.0,
+        "gross floor area of one house, to count the houses of a terrace row or an oversized "
+        "outline (m2)",
+        "English Housing Survey: mean usable floor area of houses about 95 m2",
     )
     flat_floor_area_m2: float = param_field(
         65.0,
@@ -294,6 +300,7 @@ class DemandParams:
             "domestic_floor_height_m",
             "max_house_footprint_m2",
             "max_dwelling_floor_area_m2",
+            "house_floor_area_m2",
             "flat_floor_area_m2",
             "max_plausible_floors",
         ):

@@ -23,7 +23,7 @@ def join_flags(
     parts
         Flag texts per building from the earlier steps ("" for none).
     big_house, n_dwellings
-        Domestic buildings too large for one dwelling, and their dwellings.
+        Domestic buildings counted as several houses, and their dwellings.
     implausible_gfa
         Buildings whose given floor area is far above footprint x plausible floors.
 
@@ -36,7 +36,7 @@ def join_flags(
     extra = np.full(n, "", dtype=object)
     if big_house.any():
         counts = np.asarray(n_dwellings)[big_house].astype(str).astype(object)
-        extra[big_house] = "too large for one dwelling: counted as " + counts + " flats"
+        extra[big_house] = "several houses in one outline: counted as " + counts + " dwellings"
     gfa_flag = np.where(implausible_gfa, "given floor area far above footprint x floors", "")
     out = np.full(n, "", dtype=object)
     for part in [*parts, extra, gfa_flag]:

@@ -186,24 +186,25 @@ def test_floors_from_levels_roof_levels_and_height_by_use() -> None:
 
 
 # --- dwellings -----------------------------------------------------------------------------------
-def test_block_of_flats_house_and_oversized_house() -> None:
+def test_block_of_flats_house_terrace_row_and_oversized_house() -> None:
     b = frame(
         [
             {"building_tag": "apartments", "building_levels": 4},  # 650 m2 x 4
             {"building_tag": "house", "building_levels": 2},  # 80 m2 x 2
             {"building_tag": "residential", "building_levels": 2},  # 500 m2 x 2
+            {"building_tag": "terrace", "building_levels": 2},  # 6 m x 40 m row, 480 m2
         ],
-        [square(0, 650), box(100, 0, 108, 10), square(200, 500)],
+        [square(0, 650), box(100, 0, 108, 10), square(200, 500), box(300, 0, 340, 6)],
     )
     d = estimate_demand(b, params=DemandParams(region="North Eastern"))
-    # 2,600 m2 x 0.8 net / 65 m2 per flat = 32 flats
-    assert d["n_dwellings"].tolist() == [32, 1, 12]
-    assert d["property_type"].tolist() == ["flat", "detached", "flat"]
-    assert "counted as 12 flats" in d["demand_flags"].iloc[2]
-    # Table 38 band C (default): flat 44, detached 132 kWh/m2 at the study's degree days
-    assert d["heat_demand_mwh_per_a"].tolist() == pytest.approx(
-        [2600 * 44 / 1000, 160 * 132 / 1000, 1000 * 44 / 1000]
-    )
+    # 2,600 m2 x 0.8 net / 65 m2 per flat = 32 flats; 1,000 m2 / 100 m2 = 10 houses; 480 / 100
+    assert d["n_dwellings"].tolist() == [32, 1, 10, 5]
+    assert d["property_type"].tolist() == ["flat", "detached", "detached", "mid_terrace"]
+    assert "counted as 10 dwellings" in d["demand_flags"].iloc[2]
+    # Table 38 band C (default): flat 44, detached 132, mid-terrace 132 kWh/m2 at the study's
+    # own degree days; the dwelling count does not change the building's demand
+    want = [2600 * 44 / 1000, 160 * 132 / 1000, 1000 * 132 / 1000, 480 * 132 / 1000]
+    assert d["heat_demand_mwh_per_a"].tolist() == pytest.approx(want)
 
 
 # --- degree days ---------------------------------------------------------------------------------
