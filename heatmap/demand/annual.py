@@ -325,7 +325,7 @@ def estimate_demand(
         IS_ANCHOR: heat >= params.anchor_threshold_mwh_per_a,
     }
     keep = out.drop(columns=[c for c in new_cols if c in out.columns])
-    result = pd.concat([keep, pd.DataFrame(new_cols, index=out.index)], axis=1)
+    result = pd.concat([keep, tables.frame_of(new_cols, out.index)], axis=1)
     result = gpd.GeoDataFrame(result, geometry=out.geometry.name, crs=out.crs)
     result.attrs["degree_days_k_day"] = hdd
     result.attrs["degree_days_source"] = hdd_source

@@ -86,6 +86,19 @@ def domestic_benchmark_kwh_per_m2(age_band: str, property_type: str) -> float:
     return float(row["benchmark_kwh_per_m2_a"].iloc[0])
 
 
+def frame_of(columns: dict[str, object], index: pd.Index) -> pd.DataFrame:
+    """Build a frame from arrays, keeping object (text) arrays as object columns.
+
+    pandas would otherwise convert every text array to its string dtype, which costs more than
+    the whole classification on large areas.
+    """
+    data = {}
+    for name, values in columns.items():
+        arr = np.asarray(values)
+        data[name] = pd.Series(arr, index=index, dtype=object if arr.dtype == object else None)
+    return pd.DataFrame(data, index=index)
+
+
 def column(frame: pd.DataFrame, name: str, *, numeric: bool = False) -> pd.Series:
     """Return ``frame[name]`` or an all-missing column (string or float) when it is absent."""
     if name in frame.columns:

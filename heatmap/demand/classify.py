@@ -10,7 +10,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from heatmap.demand.benchmarks import column, tag_table
+from heatmap.demand.benchmarks import column, frame_of, tag_table
 from heatmap.demand.params import UNHEATED_BUILDING_TYPES
 from heatmap.schema import BuildingUse
 
@@ -122,7 +122,7 @@ def classify_tags(
         dtype=object,
     )
     decided[rest] = b_label[b_codes[rest]]
-    return pd.DataFrame(
+    return frame_of(
         {
             "use": use,
             "tm46_category": cat,
@@ -131,5 +131,5 @@ def classify_tags(
             "class_tag": decided,
             "use_source": np.where(rest, "default", "tags").astype(object),
         },
-        index=frame.index,
+        frame.index,
     )

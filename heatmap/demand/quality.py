@@ -41,9 +41,14 @@ def join_flags(
     out = np.full(n, "", dtype=object)
     for part in [*parts, extra, gfa_flag]:
         part = np.asarray(part, dtype=object)
-        both = (out != "") & (part != "")
-        out = np.where(both, out + "; " + part, np.where(part != "", part, out))
-    return out.astype(object)
+        has = np.flatnonzero(part != "")
+        if has.size == 0:
+            continue
+        both = has[out[has] != ""]
+        only = has[out[has] == ""]
+        out[only] = part[only]
+        out[both] = out[both] + "; " + part[both]
+    return out
 
 
 def confidence(

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from heatmap._data import bundled_csv
-from heatmap.demand.benchmarks import column
+from heatmap.demand.benchmarks import column, frame_of
 from heatmap.demand.classify import classify_tags
 from heatmap.demand.params import DemandParams
 from heatmap.schema import BuildingUse
@@ -71,7 +71,9 @@ def _area_lookup(tags: pd.Series) -> pd.DataFrame:
         if r is not None:
             found[i] = (r.use, r.tm46_category, r.exclusion_reason)
     rows = found[codes]
-    return pd.DataFrame(rows, index=tags.index, columns=["use", "tm46_category", "reason"])
+    return frame_of(
+        {"use": rows[:, 0], "tm46_category": rows[:, 1], "reason": rows[:, 2]}, tags.index
+    )
 
 
 def _name_lookup(names: pd.Series) -> pd.DataFrame:
@@ -90,9 +92,8 @@ def _name_lookup(names: pd.Series) -> pd.DataFrame:
                 found[i] = (r.use, r.tm46_category, str(r.single_volume), r.keyword)
                 break
     rows = found[codes]
-    return pd.DataFrame(
-        rows, index=names.index, columns=["use", "tm46_category", "single_volume", "keyword"]
-    )
+    cols = ["use", "tm46_category", "single_volume", "keyword"]
+    return frame_of({c: rows[:, i] for i, c in enumerate(cols)}, names.index)
 
 
 def _tagged_floors(frame: pd.DataFrame, params: DemandParams) -> np.ndarray:
@@ -204,15 +205,11 @@ def classify_use(
             "large untagged low-rise footprint: taken as non-domestic, one storey unless tagged",
         )
         single[large[~tall]] = True
-    tag = (
-        column(frame, "building_tag")
-        .astype(object)
-        .where(column(frame, "building_tag").notna(), "")
-    )
-    btag = tag.astype(str).str.strip().str.lower()
-    single |= btag.isin([t.lower() for t in params.single_volume_building_types]).to_numpy()
-    single |= (decided == "amenity=place_of_worship") & btag.isin(["yes", ""]).to_numpy()
-    return pd.DataFrame(
+    codes, uniques = pd.factorize(column(frame, "building_tag"), use_na_sentinel=True)
+    btag = np.array([str(u).strip().lower() for u in uniques] + [""], dtype=object)[codes]
+    single |= np.isin(btag, [t.lower() for t in params.single_volume_building_types])
+    single |= (decided == "amenity=place_of_worship") & np.isin(btag, ["yes", ""])
+    return frame_of(
         {
             "use": use,
             "tm46_category": cat,
@@ -223,5 +220,5 @@ def classify_use(
             "single_volume": single,
             "use_flag": flag,
         },
-        index=frame.index,
+        frame.index,
     )
