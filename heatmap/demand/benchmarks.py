@@ -6,6 +6,8 @@ once and applies them to whole columns at a time (no per-building Python loops).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -86,13 +88,13 @@ def domestic_benchmark_kwh_per_m2(age_band: str, property_type: str) -> float:
     return float(row["benchmark_kwh_per_m2_a"].iloc[0])
 
 
-def frame_of(columns: dict[str, object], index: pd.Index) -> pd.DataFrame:
+def frame_of(columns: Mapping[str, object], index: pd.Index) -> pd.DataFrame:
     """Build a frame from arrays, keeping object (text) arrays as object columns.
 
     pandas would otherwise convert every text array to its string dtype, which costs more than
     the whole classification on large areas.
     """
-    data = {}
+    data: dict[str, pd.Series] = {}
     for name, values in columns.items():
         arr = np.asarray(values)
         data[name] = pd.Series(arr, index=index, dtype=object if arr.dtype == object else None)

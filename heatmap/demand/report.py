@@ -95,7 +95,7 @@ def _by_use(b: pd.DataFrame) -> pd.DataFrame:
         "heat_demand_mwh_per_a": float(g["heat_demand_mwh_per_a"].sum()),
     }
     g = pd.concat([g, pd.DataFrame([total])], ignore_index=True)
-    share = g[HEAT_DEMAND_MWH_PER_A] / max(total["heat_demand_mwh_per_a"], 1e-12)
+    share = g[HEAT_DEMAND_MWH_PER_A] / max(float(g[HEAT_DEMAND_MWH_PER_A].iloc[-1]), 1e-12)
     g["share_pct"] = 100.0 * share
     return g
 

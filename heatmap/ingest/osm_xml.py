@@ -23,7 +23,9 @@ __all__ = ["XML_SUFFIXES", "buildings_from_features", "read_osm_xml"]
 XML_SUFFIXES = (".osm", ".osm.xml", ".xml", ".osm.bz2", ".osm.gz", ".osm.xml.bz2", ".osm.xml.gz")
 
 #: Tags asked of osmnx: buildings, and the areas and POIs that give buildings their use.
-_CONTEXT_TAGS: dict[str, bool] = dict.fromkeys(("building", *AREA_KEYS, *POI_KEYS), True)
+_CONTEXT_TAGS: dict[str, bool | str | list[str]] = dict.fromkeys(
+    ("building", *AREA_KEYS, *POI_KEYS), True
+)
 
 
 def buildings_from_features(
