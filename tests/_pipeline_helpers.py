@@ -31,7 +31,7 @@ def describe(result: Result) -> str:
 
 
 def full_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Output folder of ``heatmap run`` with no arguments (bundled Helsinki, offline)."""
+    """Output folder of ``heatmap run`` with no arguments (bundled City of London, offline)."""
     if "default" not in _CACHE:
         out = tmp_path_factory.mktemp("full_run") / "helsinki"
         result = invoke("run", "--out", str(out), "--no-progress")

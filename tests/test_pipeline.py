@@ -1,6 +1,6 @@
 """End-to-end: ``heatmap run`` writes every output of DESIGN §6, and they agree with each other.
 
-The default run (bundled Helsinki extract, offline) happens once per session
+The default run (bundled City of London extract, offline) happens once per session
 (:func:`_pipeline_helpers.full_run_dir`). Every consistency check reads numbers back from the
 written files (GeoPackage layers, CSVs, raster) and compares them with ``summary.json``, so a
 summary that is computed from something other than what was written fails here.
@@ -121,8 +121,8 @@ def test_results_gpkg_layers_share_the_run_crs(run_dir: Path, summary: dict[str,
     for name in GPKG_LAYERS:
         info = pyogrio.read_info(run_dir / "results.gpkg", layer=name)
         assert CRS.from_user_input(info["crs"]) == crs, name
-    # the bundled example is central Helsinki: UTM zone 35N
-    assert crs.to_epsg() == 32635
+    # the bundled example is the City of London and Bankside: British National Grid
+    assert crs.to_epsg() == 27700
 
 
 @pytest.mark.slow
@@ -154,7 +154,7 @@ def test_summary_has_every_design_key(summary: dict[str, Any]) -> None:
             assert isinstance(value, int | float), key
             assert math.isfinite(value), key
     assert summary["scenario"] == "helsinki-example"
-    assert Path(summary["inputs"]).name == "Helsinki.osm.pbf"
+    assert Path(summary["inputs"]).name == "london_city_bankside_valhalla_2020.osm.pbf"
     assert summary["version"] == heatmap.__version__
 
 
@@ -367,9 +367,9 @@ def test_route_geojson_is_wgs84_and_matches_pipes(
     assert gj.crs is not None
     assert gj.crs.to_epsg() == 4326
     west, south, east, north = gj.total_bounds
-    # central Helsinki
-    assert 24.8 < west < east < 25.1
-    assert 60.1 < south < north < 60.25
+    # the City of London and Bankside
+    assert -0.13 < west < east < -0.08
+    assert 51.50 < south < north < 51.53
     assert len(gj) == len(layers["pipes"])
     back = gj.to_crs(summary["crs"]).geometry.length.sum()
     assert back == pytest.approx(summary["spine_length_m"] + summary["service_length_m"], rel=1e-4)

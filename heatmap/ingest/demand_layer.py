@@ -141,7 +141,7 @@ def validate_demand_layer(layer: pd.DataFrame, *, source: str = "<frame>") -> pd
 
 
 def read_demand_layer(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read and validate a known-demand layer (CSV, GeoJSON, GeoPackage or Shapefile).
+    r"""Read and validate a known-demand layer (CSV, GeoJSON, GeoPackage or Shapefile).
 
     Parameters
     ----------
@@ -161,8 +161,8 @@ def read_demand_layer(path: str | os.PathLike[str]) -> pd.DataFrame:
     >>> from heatmap.demand.estimate import read_demand_layer
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = pathlib.Path(tmp) / "meters.csv"
-    ...     _ = path.write_text("building_id,heat_demand_mwh_per_a,name\\n"
-    ...                         "way/1,650,Leisure centre\\n")
+    ...     _ = path.write_text("building_id,heat_demand_mwh_per_a,name\n"
+    ...                         "way/1,650,Leisure centre\n")
     ...     layer = read_demand_layer(path)
     >>> print(layer.to_string())
       building_id  heat_demand_mwh_per_a            name  layer_row

@@ -8,6 +8,7 @@ year into the hourly heating degree hours that drive the space-heating profile.
 
 from __future__ import annotations
 
+import gzip
 import logging
 import os
 from dataclasses import dataclass, field
@@ -125,13 +126,13 @@ def regional_hdd(region: str) -> float:
 
 
 def read_epw(path: str | os.PathLike[str]) -> Weather:
-    """Read the hourly dry-bulb temperature of an EnergyPlus weather (EPW) file.
+    r"""Read the hourly dry-bulb temperature of an EnergyPlus weather (EPW) file.
 
     Parameters
     ----------
     path
         ``.epw`` file: 8 header lines, then one comma-separated row per hour with the dry-bulb
-        temperature (°C) in the seventh field.
+        temperature (°C) in the seventh field; a gzip-compressed ``.epw.gz`` is read as is.
 
     Returns
     -------
@@ -150,7 +151,7 @@ def read_epw(path: str | os.PathLike[str]) -> Weather:
     >>> rows[100] = rows[100].replace(",5.5", ",99.9")
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = pathlib.Path(tmp) / "test.epw"
-    ...     _ = path.write_text("\\n".join(header + rows) + "\\n")
+    ...     _ = path.write_text("\n".join(header + rows) + "\n")
     ...     w = read_epw(path)
     >>> w.location, w.latitude, w.first_weekday  # 1 January 2021 was a Friday
     ('Test Town', 51.5, 4)
@@ -161,7 +162,8 @@ def read_epw(path: str | os.PathLike[str]) -> Weather:
     if not p.is_file():
         msg = f"weather file {p} not found; give an .epw file or leave it out for a synthetic year"
         raise InputError(msg)
-    with p.open(encoding="latin-1") as f:
+    opener = gzip.open if p.name.lower().endswith(".gz") else open
+    with opener(p, "rt", encoding="latin-1") as f:
         header = [f.readline() for _ in range(_EPW_HEADER_LINES)]
     loc = header[0].strip().split(",")
     if not loc or loc[0].upper() != "LOCATION":

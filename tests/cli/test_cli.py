@@ -2,7 +2,7 @@
 
 Bad input must give exit code 2, one ``Error:`` line naming the problem and no traceback (unless
 ``-v``), and must leave nothing behind in the output folder's parent (no output folder, no hidden
-``.NAME.partial-*`` staging folder). The stage commands are chained on the bundled Helsinki
+``.NAME.partial-*`` staging folder). The stage commands are chained on the bundled City of London
 extract and their numbers compared with the full ``heatmap run`` of the session.
 """
 
@@ -26,6 +26,7 @@ from shapely.geometry import LineString, box, mapping
 import heatmap
 from heatmap import schema
 from heatmap.cli.main import _COMMANDS
+from heatmap.ingest.examples import default_example_path
 from heatmap.pipeline.scenario import Scenario, load_scenario
 
 STAGE_COMMANDS = ("demand", "density", "cluster", "route", "size", "cost", "dispatch", "econ")
@@ -287,11 +288,12 @@ def test_verbose_adds_the_traceback(tmp_path: Path) -> None:
 
 # --- the stage commands, chained ---------------------------------------------------------------
 @pytest.fixture(scope="module")
-def chain(tmp_path_factory: pytest.TempPathFactory, helsinki_pbf: Path) -> dict[str, Path]:
+def chain(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """demand -> density / cluster -> route -> size -> cost, each into its own folder."""
     root = tmp_path_factory.mktemp("chain")
     d = {k: root / k for k in ("demand", "density", "cluster", "route", "size", "cost")}
-    ok("demand", "--osm", str(helsinki_pbf), "--out", str(d["demand"]))
+    # the bundled example, as the full run uses it
+    ok("demand", "--osm", str(default_example_path()), "--out", str(d["demand"]))
     buildings = str(d["demand"] / "buildings.gpkg")
     ok("density", buildings, "--out", str(d["density"]))
     ok("cluster", buildings, "--out", str(d["cluster"]))

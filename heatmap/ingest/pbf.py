@@ -1,0 +1,224 @@
+"""Read OpenStreetMap ``.osm.pbf`` files (pyrosm), after checking the file is whole."""
+
+from __future__ import annotations
+
+import json
+import logging
+import struct
+import time
+import warnings
+import zlib
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyproj
+
+from heatmap.errors import InputError
+from heatmap.ingest.area import BBox, StudyArea, bbox_boundary, choose_crs, finish_area
+from heatmap.ingest.context import POI_KEYS, area_frame, empty_context, poi_frame
+from heatmap.ingest.streets import empty_streets, osm_streets
+from heatmap.ingest.tags import normalise_buildings
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["check_pbf", "pbf_tags", "read_pbf"]
+
+_PBF_META = ("id", "timestamp", "version", "tags", "osm_type", "geometry", "changeset", "visible")
+
+
+# --- .pbf integrity --------------------------------------------------------------------------
+def _varint(buf: bytes, pos: int) -> tuple[int, int]:
+    value, shift = 0, 0
+    while True:
+        if pos >= len(buf):
+            msg = "varint runs past the end"
+            raise ValueError(msg)
+        byte = buf[pos]
+        value |= (byte & 0x7F) << shift
+        pos += 1
+        if not byte & 0x80:
+            return value, pos
+        shift += 7
+
+
+def _blob_header(buf: bytes) -> tuple[str, int]:
+    """Decode the ``type`` (field 1) and ``datasize`` (field 3) of an OSM PBF BlobHeader."""
+    pos, kind, datasize = 0, "", -1
+    while pos < len(buf):
+        key, pos = _varint(buf, pos)
+        field, wire = key >> 3, key & 7
+        if wire == 0:
+            value, pos = _varint(buf, pos)
+            if field == 3:
+                datasize = value
+        elif wire == 2:
+            size, pos = _varint(buf, pos)
+            if field == 1:
+                kind = buf[pos : pos + size].decode("ascii", errors="replace")
+            pos += size
+        else:
+            msg = f"unexpected wire type {wire}"
+            raise ValueError(msg)
+    return kind, datasize
+
+
+def _blob_ok(blob: bytes) -> bool:
+    """Check a Blob: its zlib payload (field 3) must inflate to its raw_size (field 2)."""
+    pos, raw_size, zdata = 0, -1, None
+    while pos < len(blob):
+        key, pos = _varint(blob, pos)
+        field, wire = key >> 3, key & 7
+        if wire == 0:
+            value, pos = _varint(blob, pos)
+            if field == 2:
+                raw_size = value
+        elif wire == 2:
+            size, pos = _varint(blob, pos)
+            if pos + size > len(blob):
+                return False
+            if field == 3:
+                zdata = blob[pos : pos + size]
+            pos += size
+        else:
+            return False
+    if zdata is None:
+        return True  # raw or another compression: nothing cheap to check
+    try:
+        data = zlib.decompress(zdata)
+    except zlib.error:
+        return False
+    return raw_size < 0 or len(data) == raw_size
+
+
+def check_pbf(path: Path) -> None:
+    """Walk the blocks of an ``.osm.pbf`` file and raise InputError if it is truncated or corrupt.
+
+    Each block is a 4-byte length, a BlobHeader and a Blob; every zlib payload is inflated to
+    check its size, so a cut or damaged download is caught before pyrosm's parser sees it.
+
+    Parameters
+    ----------
+    path
+        The ``.osm.pbf`` file.
+    """
+    data = path.read_bytes()
+    pos, n_blocks, problem = 0, 0, ""
+    while pos < len(data) and not problem:
+        if pos + 4 > len(data):
+            problem = f"it ends inside the header of block {n_blocks + 1}"
+            break
+        (header_len,) = struct.unpack(">I", data[pos : pos + 4])
+        pos += 4
+        if header_len > 64 * 1024 or pos + header_len > len(data):
+            problem = f"block {n_blocks + 1} has a broken or cut header"
+            break
+        try:
+            kind, datasize = _blob_header(data[pos : pos + header_len])
+        except ValueError:
+            kind, datasize = "", -1
+        pos += header_len
+        if kind not in {"OSMHeader", "OSMData"} or datasize < 0:
+            problem = f"block {n_blocks + 1} is not an OSM block"
+        elif pos + datasize > len(data):
+            problem = f"it ends inside block {n_blocks + 1} (truncated download?)"
+        elif not _blob_ok(data[pos : pos + datasize]):
+            problem = f"block {n_blocks + 1} does not decompress"
+        pos += max(datasize, 0)
+        n_blocks += 1
+    if not problem and n_blocks == 0:
+        problem = "it is empty"
+    if problem:
+        msg = f"{path}: not a readable .osm.pbf file: {problem}; download or export it again"
+        raise InputError(msg)
+
+
+def pbf_tags(frame: pd.DataFrame) -> pd.DataFrame:
+    """Merge pyrosm's tag columns with the JSON ``tags`` column into one frame of raw tags."""
+    explicit = frame.drop(columns=[c for c in _PBF_META if c in frame.columns])
+    if "tags" not in frame.columns:
+        return explicit
+
+    extra = pd.DataFrame.from_records(
+        [json.loads(t) if isinstance(t, str) else {} for t in frame["tags"]],
+        index=frame.index,
+    )
+    extra = extra.drop(columns=[c for c in extra.columns if c in explicit.columns])
+    return pd.concat([explicit, extra], axis=1)
+
+
+def read_pbf(path: Path, *, crs: Any, bbox: BBox | None) -> StudyArea:
+    """Read buildings and streets from an ``.osm.pbf`` file (see ``read_osm``)."""
+    import pyrosm
+
+    check_pbf(path)
+    t0 = time.perf_counter()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            osm = pyrosm.OSM(
+                str(path),
+                bounding_box=list(bbox) if bbox else None,
+                complete_relations=bbox is not None,
+            )
+            raw_b = osm.get_buildings()
+            network = osm.get_network(network_type="all", nodes=True)
+            raw_landuse = osm.get_landuse()
+            raw_pois = osm.get_pois(custom_filter=dict.fromkeys(POI_KEYS, True))
+    except Exception as exc:
+        msg = (
+            f"{path}: pyrosm could not read the file ({type(exc).__name__}: {exc}); "
+            "check that it is a complete .osm.pbf"
+        )
+        raise InputError(msg) from exc
+    for warning in caught:
+        logger.info("%s: pyrosm: %s", path, warning.message)
+    edges = network[1] if isinstance(network, tuple) else None
+    logger.debug("%s: pyrosm parse took %.2f s", path, time.perf_counter() - t0)
+    source = str(path)
+    if raw_b is None or len(raw_b) == 0:
+        where = " within the bbox" if bbox else ""
+        msg = f"{source}: no buildings in the file{where}; choose another area or file"
+        raise InputError(msg)
+    raw_b = gpd.GeoDataFrame(raw_b, geometry="geometry", crs=raw_b.crs or 4326)
+    out_crs = choose_crs(raw_b, crs)
+    ids = raw_b["osm_type"].astype(str) + "/" + raw_b["id"].astype("int64").astype(str)
+    buildings = normalise_buildings(
+        raw_b.geometry, pbf_tags(raw_b), ids, source=source, crs=out_crs
+    )
+    if edges is None or len(edges) == 0:
+        streets = empty_streets(out_crs)
+    else:
+        edges = gpd.GeoDataFrame(edges, geometry="geometry", crs=edges.crs or 4326)
+        streets = osm_streets(edges, way="id", source=source, crs=out_crs)
+    boundary = bbox_boundary(bbox, out_crs) if bbox else None
+    landuse, pois = _context(raw_landuse, raw_pois, out_crs)
+    return finish_area(
+        buildings,
+        streets,
+        crs=out_crs,
+        source=source,
+        boundary=boundary,
+        landuse=landuse,
+        pois=pois,
+    )
+
+
+def _context(
+    raw_landuse: pd.DataFrame | None, raw_pois: pd.DataFrame | None, crs: pyproj.CRS
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Landuse areas (landuse polygons and untagged-building POI polygons) and POI points."""
+    frames = []
+    for raw in (raw_landuse, raw_pois):
+        if raw is not None and len(raw):
+            g = gpd.GeoDataFrame(raw, geometry="geometry", crs=raw.crs or 4326)
+            frames.append(gpd.GeoDataFrame(pbf_tags(g), geometry=g.geometry, crs=g.crs))
+    if not frames:
+        return empty_context(crs)
+    areas = pd.concat([area_frame(f, crs) for f in frames], ignore_index=True)
+    pois = poi_frame(frames[-1], crs) if raw_pois is not None and len(raw_pois) else None
+    return (
+        gpd.GeoDataFrame(areas, geometry="geometry", crs=crs),
+        pois if pois is not None else empty_context(crs)[1],
+    )
