@@ -337,9 +337,10 @@ def dispatch(
     """
     import pandas as pd
 
+    from heatmap import plant as dispatch_stage
     from heatmap.errors import InputError
+    from heatmap.outputs import plant_figures
     from heatmap.outputs.gis import write_json
-    from heatmap.plant import operation as dispatch_stage
 
     scenario = _scenario(scenario_path)
     _check_targets(
@@ -368,10 +369,10 @@ def dispatch(
                 out_dir / "dispatch.json",
                 overwrite=overwrite,
             ),
-            dispatch_stage.plot_load_duration(
+            plant_figures.plot_load_duration(
                 result, figures / "load_duration.png", overwrite=overwrite
             ),
-            dispatch_stage.plot_typical_days(
+            plant_figures.plot_typical_days(
                 result, figures / "typical_days.png", overwrite=overwrite
             ),
         ]

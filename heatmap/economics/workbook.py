@@ -11,7 +11,7 @@ import pandas as pd
 from heatmap._io import atomic_path
 
 if TYPE_CHECKING:
-    from heatmap.economics.appraisal import EconomicsResult
+    from heatmap.economics._types import EconomicsResult
 
 __all__ = ["CASHFLOW_COLUMNS", "write_tem_xlsx"]
 
@@ -60,7 +60,7 @@ def write_tem_xlsx(
     Parameters
     ----------
     result
-        Output of :func:`heatmap.economics.appraisal.evaluate`.
+        Output of :func:`heatmap.economics.evaluate`.
     path
         ``.xlsx`` file to write (atomically).
     overwrite

@@ -593,7 +593,8 @@ def save_results(
         The files written, relative to ``out_dir``.
     """
     from heatmap.zones import density as density_stage
-    from heatmap.plant import operation as dispatch_stage
+    from heatmap import plant as dispatch_stage
+    from heatmap.outputs import economics_figures, plant_figures
     from heatmap.economics import appraisal as economics_stage
     from heatmap.outputs import maps as render
     from heatmap.routing import route as route_stage
@@ -640,12 +641,12 @@ def save_results(
         for name, table in tables.items():
             write_csv(table, stage / name)
         (stage / figures).mkdir()
-        dispatch_stage.plot_load_duration(results.dispatch, stage / figures / "load_duration.png")
-        dispatch_stage.plot_typical_days(results.dispatch, stage / figures / "typical_days.png")
-        dispatch_stage.plot_annual_profile(results.dispatch, stage / figures / "energy_balance.png")
-        dispatch_stage.plot_sweep(results.plant_sweep, stage / figures / "plant_sizing_sweep.png")
-        economics_stage.plot_cashflow(econ, stage / figures / "cashflow.png")
-        economics_stage.plot_tornado(econ.sensitivities, stage / figures / "sensitivity.png")
+        plant_figures.plot_load_duration(results.dispatch, stage / figures / "load_duration.png")
+        plant_figures.plot_typical_days(results.dispatch, stage / figures / "typical_days.png")
+        plant_figures.plot_annual_profile(results.dispatch, stage / figures / "energy_balance.png")
+        plant_figures.plot_sweep(results.plant_sweep, stage / figures / "plant_sizing_sweep.png")
+        economics_figures.plot_cashflow(econ, stage / figures / "cashflow.png")
+        economics_figures.plot_tornado(econ.sensitivities, stage / figures / "sensitivity.png")
         render.plot_heat_density(
             results.density, stage / figures / "heat_density.png", buildings=results.buildings
         )

@@ -21,12 +21,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from heatmap import plant as dispatch
 from heatmap import schema
 from heatmap.demand import estimate as demand
 from heatmap.design import costing, sizing
 from heatmap.economics import appraisal as economics
 from heatmap.errors import ConfigError, InputError
-from heatmap.plant import operation as dispatch
 
 if TYPE_CHECKING:
     from heatmap.pipeline.scenario import Scenario

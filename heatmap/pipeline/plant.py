@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from heatmap import plant as dispatch
 from heatmap import schema
 from heatmap.demand import estimate as demand
 from heatmap.design import costing, sizing
 from heatmap.economics import appraisal as economics
 from heatmap.ingest import weather
 from heatmap.pipeline import phases as phasing
-from heatmap.plant import operation as dispatch
 
 if TYPE_CHECKING:
     from heatmap.pipeline.scenario import Scenario

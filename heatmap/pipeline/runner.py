@@ -24,6 +24,7 @@ import pyproj
 from shapely.geometry import Point
 from tqdm.auto import tqdm
 
+from heatmap import plant as dispatch
 from heatmap import schema
 from heatmap._json import json_number
 from heatmap._version import __version__
@@ -49,8 +50,7 @@ from heatmap.pipeline.plant import (
     plant_sweep,
 )
 from heatmap.pipeline.scenario import AreaParams, Scenario
-from heatmap.plant import operation as dispatch
-from heatmap.plant.operation import DispatchResult, SweepResult
+from heatmap.plant import DispatchResult, SweepResult
 from heatmap.routing import graph as network
 from heatmap.routing import route
 from heatmap.zones import clusters as cluster

@@ -24,7 +24,7 @@ from heatmap.design.costing import CostParams
 from heatmap.design.sizing import SizingParams
 from heatmap.economics.appraisal import EconomicsParams
 from heatmap.errors import ConfigError, InputError
-from heatmap.plant.operation import DispatchParams
+from heatmap.plant import DispatchParams
 from heatmap.routing.graph import NetworkParams
 from heatmap.routing.route import RouteParams
 from heatmap.zones.clusters import ClusterParams

@@ -1,4 +1,4 @@
-"""Tests for heatmap.plant.operation: energy balance, store limits, downtime, study check, COP,
+"""Tests for heatmap.plant: energy balance, store limits, downtime, study check, COP,
 errors.
 """
 
@@ -12,16 +12,18 @@ import pytest
 
 from heatmap._params import params_from_mapping
 from heatmap.errors import ConfigError, InfeasibleDispatchError, InputError, SizingError
-from heatmap.plant.operation import (
+from heatmap.outputs.plant_figures import (
+    plot_annual_profile,
+    plot_load_duration,
+    plot_sweep,
+    plot_typical_days,
+)
+from heatmap.plant import (
     DispatchParams,
     boiler_capacity_n_plus_1_kw,
     cop,
     dispatch,
     hp_available,
-    plot_annual_profile,
-    plot_load_duration,
-    plot_sweep,
-    plot_typical_days,
     sizing_sweep,
 )
 
@@ -257,7 +259,7 @@ def test_csv_and_summary(study_demand: np.ndarray, tmp_path: Path) -> None:
 
 
 def test_hp_capacity_for_share(study_demand: np.ndarray) -> None:
-    from heatmap.plant.operation import hp_capacity_for_share
+    from heatmap.plant import hp_capacity_for_share
 
     params = DispatchParams(target_low_carbon_share_pct=95.0)
     cap = hp_capacity_for_share(study_demand, params=params, tolerance_kw=20.0)

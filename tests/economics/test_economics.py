@@ -14,21 +14,20 @@ import pandas as pd
 import pytest
 
 from heatmap._params import params_from_mapping
-from heatmap.economics.appraisal import (
+from heatmap.economics import (
     EconomicsInputs,
     EconomicsParams,
     cashflow,
     evaluate,
     irr,
     npv,
-    plot_cashflow,
-    plot_tornado,
     simple_payback_years,
     tariffs,
     write_tem_xlsx,
 )
 from heatmap.economics.tables import price_index
 from heatmap.errors import ConfigError, InputError
+from heatmap.outputs.economics_figures import plot_cashflow, plot_tornado
 
 # --------------------------------------------------------------------------- independent references
 
@@ -389,13 +388,13 @@ def test_bad_inputs_raise() -> None:
 @pytest.mark.shared_data
 def test_killingworth_carbon_matches_table27(killingworth_dir: Path) -> None:
     spec = importlib.util.spec_from_file_location(
-        "killingworth_tem", Path(__file__).resolve().parents[1] / "scripts" / "killingworth_tem.py"
+        "killingworth_tem", Path(__file__).resolve().parents[2] / "scripts" / "killingworth_tem.py"
     )
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     inputs = mod.build_inputs(killingworth_dir)
-    from heatmap.economics.appraisal import subset_phases
+    from heatmap.economics import subset_phases
 
     p1 = evaluate(subset_phases(inputs, 1), sensitivities=False)
     assert p1.carbon_intensity_g_per_kwh["year1"] == pytest.approx(91, abs=2)  # Table 27

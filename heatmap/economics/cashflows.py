@@ -1,0 +1,307 @@
+"""The yearly cashflow: CAPEX, replacements, grant, sales, energy purchase, O&M and carbon.
+
+Money in GBP (real, price base year of the tariffs); year 0 = the first year of the cashflow;
+cashflows at year ends of the calendar years ``start_year + t``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from heatmap.economics._types import EconomicsInputs, require_columns
+from heatmap.economics.params import EconomicsParams
+from heatmap.economics.sales_tariffs import tariffs
+from heatmap.economics.tables import carbon_values_gbp_per_t, grid_carbon_g_per_kwh, price_index
+from heatmap.errors import InputError
+
+__all__ = ["cashflow", "indexed_price", "spf_of"]
+
+
+_PHASE_COLS = (
+    "phase",
+    "start_year",
+    "heat_sold_mwh_per_a",
+    "electricity_mwh_per_a",
+    "gas_mwh_per_a",
+)
+_CONN_COLS = ("name", "phase", "counterfactual", "heat_demand_mwh_per_a", "peak_kw")
+
+
+def indexed_price(p: EconomicsParams, fuel: str, sector: str, years: np.ndarray) -> np.ndarray:
+    """Price index of ``fuel`` for ``sector`` in ``years`` under the scenario in ``p``."""
+    return price_index(
+        fuel,
+        sector,
+        years,
+        scenario=p.price_scenario,
+        base_year=p.price_base_year,
+        fixed_rate_pct=p.fixed_indexation_pct,
+        hold_after=p.hold_prices_after_last_year,
+    )
+
+
+def _years(inputs: EconomicsInputs, params: EconomicsParams) -> np.ndarray:
+    start = (
+        params.start_year
+        if params.start_year is not None
+        else int(inputs.phases["start_year"].min())
+    )
+    return np.arange(start, start + max(params.horizons_years), dtype=int)
+
+
+def _phase_start(inputs: EconomicsInputs) -> dict[int, int]:
+    ph = inputs.phases
+    return dict(
+        zip(ph["phase"].astype(int).tolist(), ph["start_year"].astype(int).tolist(), strict=True)
+    )
+
+
+def _validate(inputs: EconomicsInputs) -> None:
+    require_columns(inputs.phases, _PHASE_COLS, "phases")
+    require_columns(inputs.connections, _CONN_COLS, "connections")
+    require_columns(inputs.capex_lines, ("phase", "category", "total_gbp"), "capex_lines")
+    if inputs.phases["phase"].duplicated().any():
+        msg = "phases: one row per phase expected (per-phase increments); found duplicates"
+        raise InputError(msg)
+    known = set(inputs.phases["phase"].astype(int))
+    for what, df in (("capex_lines", inputs.capex_lines), ("connections", inputs.connections)):
+        unknown = sorted(set(df["phase"].astype(int)) - known)
+        if unknown:
+            msg = f"{what}: phases {unknown} have no row in phases (start year, energy figures)"
+            raise InputError(msg)
+    num = inputs.phases[list(_PHASE_COLS[2:])].to_numpy(dtype=float)
+    if np.any(~np.isfinite(num)) or np.any(num < 0):
+        msg = "phases: heat/electricity/gas figures must be finite and >= 0"
+        raise InputError(msg)
+    if np.any(inputs.capex_lines["total_gbp"].to_numpy(dtype=float) < 0):
+        msg = "capex_lines.total_gbp: negative CAPEX lines; give costs >= 0"
+        raise InputError(msg)
+
+
+def _replacement(
+    lines: pd.DataFrame, starts: dict[int, int], years: np.ndarray, params: EconomicsParams
+) -> np.ndarray:
+    out = np.zeros(len(years))
+    lifetimes = {k.lower(): v for k, v in params.lifetimes_years.items()}
+    for phase, category, total in zip(
+        lines["phase"].astype(int).tolist(),
+        lines["category"].astype(str).tolist(),
+        lines["total_gbp"].astype(float).tolist(),
+        strict=True,
+    ):
+        life = lifetimes.get(category.lower())
+        if life is None:
+            continue
+        cost = total * params.replacement_fraction
+        installed = starts[phase]
+        if params.replacement_method == "annualised":
+            out += np.where(years > installed, cost / life, 0.0)
+        else:
+            k = np.arange(1, len(years) + 1)
+            for due in installed + np.ceil(k * life).astype(int):
+                out += np.where(years == due, cost, 0.0)
+    return out
+
+
+def _grant_by_year(
+    lines: pd.DataFrame, starts: dict[int, int], years: np.ndarray, params: EconomicsParams
+) -> np.ndarray:
+    phases = params.grant_phases or tuple(starts)
+    by_phase = lines.groupby("phase")["total_gbp"].sum()
+    eligible = {ph: float(by_phase.get(ph, 0.0)) for ph in phases if ph in starts}
+    base = sum(eligible.values())
+    if params.grant_pct is not None:
+        total = base * params.grant_pct / 100.0
+    elif params.grant_gbp is not None:
+        total = params.grant_gbp
+        if total > base + 1e-6:
+            msg = (
+                f"grant_gbp: {total:,.0f} GBP exceeds the CAPEX of the funded phases "
+                f"({base:,.0f} GBP); "
+                "a grant cannot exceed 100 % of CAPEX"
+            )
+            raise InputError(msg)
+    else:
+        return np.zeros(len(years))
+    out = np.zeros(len(years))
+    for ph, cost in eligible.items():
+        share = cost / base if base > 0 else 0.0
+        out += np.where(years == starts[ph], total * share, 0.0)
+    return out
+
+
+def cashflow(inputs: EconomicsInputs, *, params: EconomicsParams | None = None) -> pd.DataFrame:
+    """Yearly cashflow over the longest horizon (one row per year).
+
+    Parameters
+    ----------
+    inputs
+        CAPEX lines, per-phase energy figures and connections.
+    params
+        Model parameters.
+
+    Returns
+    -------
+    cashflow
+        Columns year, t, capex_gbp, replacement_gbp, grant_gbp, connection_charges_gbp,
+        revenue_fixed_gbp, revenue_variable_gbp, electricity_cost_gbp, gas_cost_gbp, om_gbp,
+        net_cashflow_gbp, cumulative_gbp, heat_sold_mwh, electricity_mwh, gas_mwh,
+        network_co2e_t, bau_co2e_t, co2e_savings_t, carbon_value_gbp_per_t,
+        social_benefit_gbp, social_cashflow_gbp, discount_factor, and price indices.
+
+    Examples
+    --------
+    A GBP 4m network selling 5,000 MWh/a to a school (ASHP counterfactual, 1.2 MW peak) and a
+    150-dwelling estate (gas boilers):
+
+    >>> import pandas as pd
+    >>> from heatmap.economics import EconomicsInputs, cashflow
+    >>> inputs = EconomicsInputs(
+    ...     capex_lines=pd.DataFrame({"phase": [1, 1], "category": ["heat_pump", "network"],
+    ...                               "item": ["hp", "spine"], "total_gbp": [1.0e6, 3.0e6]}),
+    ...     phases=pd.DataFrame({"phase": [1], "start_year": [2024],
+    ...                          "heat_sold_mwh_per_a": [5000.0], "electricity_mwh_per_a": [1800.0],
+    ...                          "gas_mwh_per_a": [200.0]}),
+    ...     connections=pd.DataFrame({"name": ["school", "estate"], "phase": [1, 1],
+    ...                               "counterfactual": ["ashp", "gas_boiler"],
+    ...                               "heat_demand_mwh_per_a": [3000.0, 2000.0],
+    ...                               "peak_kw": [1200.0, 800.0], "dwellings": [0, 150]}))
+    >>> cf = cashflow(inputs)
+    >>> len(cf), int(cf["year"].iloc[0]), float(cf["capex_gbp"].iloc[0])
+    (40, 2024, 4000000.0)
+
+    Fixed revenue: 97 % of 1,440 kW x GBP 53.33/kW/yr (school) plus 150 x GBP 0.9425/day
+    x 365 (estate):
+
+    >>> round(float(cf["revenue_fixed_gbp"].iloc[0]))
+    124550
+    """
+    p = params or EconomicsParams()
+    _validate(inputs)
+    years = _years(inputs, p)
+    starts = _phase_start(inputs)
+    active = {ph: (years >= y).astype(float) for ph, y in starts.items()}
+    ph = inputs.phases.set_index("phase")
+
+    def per_phase(col: str) -> np.ndarray:
+        vals = dict(zip(ph.index.astype(int).tolist(), ph[col].astype(float).tolist(), strict=True))
+        return sum((vals[k] * active[k] for k in starts), np.zeros(len(years)))
+
+    heat = per_phase("heat_sold_mwh_per_a")
+    elec = per_phase("electricity_mwh_per_a")
+    gas = per_phase("gas_mwh_per_a")
+    hp_kw = per_phase("heat_pump_kw") if "heat_pump_kw" in ph else np.zeros(len(years))
+
+    i_elec = indexed_price(p, "electricity", p.electricity_price_sector, years)
+    i_gas = indexed_price(p, "natural_gas", p.gas_price_sector, years)
+    if p.heat_tariff_index_fuel == "gas":
+        i_heat = indexed_price(p, "natural_gas", p.heat_tariff_index_sector, years)
+    elif p.heat_tariff_index_fuel == "electricity":
+        i_heat = indexed_price(p, "electricity", p.heat_tariff_index_sector, years)
+    else:
+        i_heat = np.ones(len(years))
+
+    tar = tariffs(inputs.connections, params=p)
+    conn_active = np.array([active[int(k)] for k in tar["phase"]]).reshape(len(tar), len(years))
+    var_gbp = (
+        tar["heat_demand_mwh_per_a"].to_numpy(float)
+        * tar["variable_tariff_p_per_kwh"].to_numpy(float)
+        * 10.0
+    ) @ conn_active
+    fix_gbp = (tar["fixed_tariff_gbp_per_day"].to_numpy(float) * 365.0) @ conn_active
+    new_dw = (
+        tar["new_dwellings"].fillna(0).to_numpy(float)
+        if "new_dwellings" in tar
+        else np.zeros(len(tar))
+    )
+    charges = np.zeros(len(years))
+    for k, n in zip(tar["phase"].astype(int), new_dw, strict=True):
+        charges += np.where(years == starts[k], n * p.connection_charge_gbp_per_new_dwelling, 0.0)
+
+    lines = inputs.capex_lines
+    capex = np.zeros(len(years))
+    sums = lines.groupby("phase")["total_gbp"].sum()
+    for k, total in zip(sums.index.astype(int).tolist(), sums.astype(float).tolist(), strict=True):
+        capex += np.where(years == starts[k], total, 0.0)
+    cum_capex = np.cumsum(capex)
+    replacement = _replacement(lines, starts, years, p)
+    grant = _grant_by_year(lines, starts, years, p)
+    om = (
+        heat * (p.om_network_gbp_per_mwh + p.om_customer_gbp_per_mwh)
+        + hp_kw * p.om_heat_pump_gbp_per_kw_per_a
+        + cum_capex * p.om_pct_of_capex_per_a / 100.0
+        + (heat > 0) * p.om_fixed_gbp_per_a
+    )
+    elec_cost = elec * p.electricity_price_p_per_kwh * 10.0 * i_elec
+    gas_cost = gas * p.gas_price_p_per_kwh * 10.0 * i_gas
+    rev_var = var_gbp * i_heat
+    net = -capex - replacement + grant + charges + fix_gbp + rev_var - elec_cost - gas_cost - om
+
+    grid = grid_carbon_g_per_kwh(years, series=p.grid_carbon_series)
+    net_co2 = (elec * grid + gas * p.gas_co2e_g_per_kwh) / 1000.0
+    # Business as usual: individual gas boilers, except new dwellings whose BAU is an ASHP
+    # (gas boilers cannot be fitted in new homes) when bau_new_build = "ashp".
+    new_heat = np.zeros(len(years))
+    if p.bau_new_build == "ashp" and "new_dwellings" in tar:
+        is_new = tar["new_dwellings"].fillna(0).to_numpy(float) > 0
+        total_conn = tar["heat_demand_mwh_per_a"].to_numpy(float) @ conn_active
+        new_conn = (tar["heat_demand_mwh_per_a"].to_numpy(float) * is_new) @ conn_active
+        share = np.divide(new_conn, total_conn, out=np.zeros(len(years)), where=total_conn > 0)
+        new_heat = heat * share
+    bau_gas = (heat - new_heat) / (p.bau_boiler_efficiency_pct / 100.0)
+    bau_co2 = (
+        bau_gas * p.gas_co2e_g_per_kwh + new_heat / p.bau_new_build_ashp_scop * grid
+    ) / 1000.0
+    saved = bau_co2 - net_co2
+    if p.carbon_value_scenario == "none":
+        cval = np.zeros(len(years))
+    else:
+        cval = carbon_values_gbp_per_t(
+            years,
+            scenario=p.carbon_value_scenario,
+            growth_after_pct=p.carbon_value_growth_after_last_pct,
+        )
+    displaced_gas = np.maximum(bau_gas - gas, 0.0)
+    social = saved * cval + displaced_gas * p.air_quality_gbp_per_mwh_bau_gas
+    t = years - years[0]
+    return pd.DataFrame(
+        {
+            "year": years,
+            "t": t,
+            "capex_gbp": capex,
+            "replacement_gbp": replacement,
+            "grant_gbp": grant,
+            "connection_charges_gbp": charges,
+            "revenue_fixed_gbp": fix_gbp,
+            "revenue_variable_gbp": rev_var,
+            "electricity_cost_gbp": elec_cost,
+            "gas_cost_gbp": gas_cost,
+            "om_gbp": om,
+            "net_cashflow_gbp": net,
+            "cumulative_gbp": np.cumsum(net),
+            "heat_sold_mwh": heat,
+            "electricity_mwh": elec,
+            "gas_mwh": gas,
+            "grid_carbon_g_per_kwh": grid,
+            "network_co2e_t": net_co2,
+            "bau_co2e_t": bau_co2,
+            "co2e_savings_t": saved,
+            "carbon_value_gbp_per_t": cval,
+            "social_benefit_gbp": social,
+            "social_cashflow_gbp": net + social,
+            "electricity_price_index": i_elec,
+            "gas_price_index": i_gas,
+            "heat_tariff_index": i_heat,
+            "discount_factor": np.power(1.0 + p.discount_rate_pct / 100.0, -t.astype(float)),
+        }
+    )
+
+
+def spf_of(inputs: EconomicsInputs) -> float | None:
+    """Heat-pump SPF of the inputs (heat ÷ electricity), or None without heat-pump heat."""
+    ph = inputs.phases
+    if "heat_pump_heat_mwh_per_a" not in ph:
+        return None
+    e = float(ph["electricity_mwh_per_a"].sum())
+    return float(ph["heat_pump_heat_mwh_per_a"].sum()) / e if e > 0 else None
