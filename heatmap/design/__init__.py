@@ -8,6 +8,7 @@ from heatmap.design import pipe_catalogue as pipe_catalogue
 from heatmap.design import rates as rates
 from heatmap.design import sizing as sizing
 from heatmap.design import table50 as table50_module
+from heatmap.design._types import REPLACEMENT_COMPONENTS as REPLACEMENT_COMPONENTS
 from heatmap.design._types import CostBreakdown as CostBreakdown
 from heatmap.design._types import CostParams as CostParams
 from heatmap.design._types import PlantCapacities as PlantCapacities
@@ -32,6 +33,7 @@ from heatmap.design.sizing import size_pipes as size_pipes
 from heatmap.design.table50 import table50 as table50
 
 __all__ = [
+    "REPLACEMENT_COMPONENTS",
     "CostBreakdown",
     "CostParams",
     "PlantCapacities",

@@ -13,11 +13,13 @@ from heatmap._params import param_field
 from heatmap.design.rates import load_cost_rates
 
 __all__ = [
+    "COMPONENT_OF_KEY",
     "CONNECTION_KEYS",
     "DEVELOPMENT_CATEGORY",
     "EXTRA_LINE_COLUMNS",
     "HOURS_PER_YEAR",
     "LINE_COLUMNS",
+    "REPLACEMENT_COMPONENTS",
     "SEGMENT_COLUMNS",
     "TABLE50_ROWS",
     "CostBreakdown",
@@ -45,6 +47,7 @@ LINE_COLUMNS = (
     "phase",
     "category",
     "key",
+    "component",
     "item",
     "quantity",
     "unit",
@@ -63,6 +66,32 @@ EXTRA_LINE_COLUMNS = (
     "rate_gbp",
     "contingency_pct",
 )
+REPLACEMENT_COMPONENTS = (
+    "heat_pumps",
+    "boilers",
+    "thermal_store",
+    "pumps",
+    "substations",
+    "network",
+)
+"""Components replaced at the end of their life (the keys of the economics lifetimes)."""
+COMPONENT_OF_KEY: dict[str, str] = {
+    "heat_pumps": "heat_pumps",
+    "heat_pump_mne": "heat_pumps",
+    "boilers": "boilers",
+    "boiler_flues": "boilers",
+    "thermal_store": "thermal_store",
+    "network_pumps": "pumps",
+    "pressurisation": "pumps",
+    "hiu": "substations",
+    "substation": "substations",
+    "service_connection": "substations",
+    "connection_quoted": "substations",
+    "network_spine": "network",
+    "network_branches": "network",
+}
+"""Replacement component of each CAPEX line key; other lines (building, civils, grid
+connections, development) are not replaced within an appraisal."""
 CONNECTION_KEYS = ("hiu", "substation", "service_connection", "connection_quoted")
 DEVELOPMENT_CATEGORY = "further_project_development"
 # Table 50 row order (study), with the label used for each key.

@@ -19,9 +19,11 @@ import pandas as pd
 
 from heatmap import schema as sch
 from heatmap.design._types import (
+    COMPONENT_OF_KEY,
     DEVELOPMENT_CATEGORY,
     EXTRA_LINE_COLUMNS,
     LINE_COLUMNS,
+    REPLACEMENT_COMPONENTS,
     CostBreakdown,
     CostParams,
     PlantCapacities,
@@ -68,6 +70,7 @@ def _line(phase: int, key: str, quantity: float, rates: pd.DataFrame, **kw: Any)
         "phase": _int(phase),
         "category": str(r["category"]),
         "key": key,
+        "component": COMPONENT_OF_KEY.get(key, ""),
         "item": str(kw.get("item", r["item"])),
         "quantity": float(quantity),
         "unit": str(kw.get("unit", r["unit"])),
@@ -232,11 +235,19 @@ def _extra(extra_lines: pd.DataFrame) -> list[dict[str, Any]]:
             msg = f"extra_lines: bad quantity/rate/contingency in line {rec['item']!r}"
             raise InputError(msg)
         key = rec.get("key")
+        component = rec.get("component")
+        if isinstance(component, str) and component and component not in REPLACEMENT_COMPONENTS:
+            msg = (
+                f"extra_lines: component {component!r} of line {rec['item']!r} is not one of "
+                f"{', '.join(REPLACEMENT_COMPONENTS)} (or blank: never replaced)"
+            )
+            raise InputError(msg)
         rows.append(
             {
                 "phase": int(rec["phase"]),
                 "category": str(rec["category"]),
                 "key": str(key) if isinstance(key, str) and key else str(rec["item"]),
+                "component": component if isinstance(component, str) else "",
                 "item": str(rec["item"]),
                 "quantity": qty,
                 "unit": str(rec["unit"]),

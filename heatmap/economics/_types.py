@@ -19,12 +19,15 @@ class EconomicsInputs:
     Attributes
     ----------
     capex_lines
-        Columns phase, category, item, total_gbp (CostBreakdown.lines). ``category`` keys the
-        lifetimes (heat_pump, boiler, building_connection, ...).
+        Columns phase, category, item, total_gbp and component (CostBreakdown.lines).
+        ``component`` keys the replacement lifetimes (heat_pumps, boilers, thermal_store,
+        pumps, substations, network; blank = not replaced); without the column, ``category``
+        does.
     phases
         One row per phase with per-phase *increments*: phase, start_year,
         heat_sold_mwh_per_a (delivered to customers), electricity_mwh_per_a, gas_mwh_per_a;
-        optional heat_pump_heat_mwh_per_a, heat_pump_kw.
+        optional heat_pump_heat_mwh_per_a, heat_pump_kw, pumping_electricity_mwh_per_a
+        (network pumps, costed at the electricity price).
     connections
         One row per connection: name, phase, counterfactual ("gas_boiler"|"ashp"),
         heat_demand_mwh_per_a, peak_kw; optional dwellings, new_dwellings, non_domestic (bool),
@@ -48,10 +51,14 @@ class EconomicsResult:
     payback_years: dict[int, int | None]
     net_income_gbp: dict[int, float]
     lcoh_gbp_per_mwh: float
+    lcoh_with_carbon_gbp_per_mwh: float
     counterfactual_lcoh_gbp_per_mwh: dict[str, float]
     co2_savings_t: dict[int, float]
     network_co2e_t: dict[int, float]
+    residual_value_gbp: dict[int, float]
     co2_savings_t_per_a: float
+    co2_savings_t_per_a_average: float
+    co2_savings_t_year1: float
     carbon_intensity_g_per_kwh: dict[str, float]
     grant_tests: pd.DataFrame
     grant_for_target_irr_gbp: dict[float, float]
@@ -69,7 +76,10 @@ class EconomicsResult:
             "irr_pct": self.irr_pct[h],
             "social_irr_pct": self.social_irr_pct[h],
             "lcoh_gbp_per_mwh": self.lcoh_gbp_per_mwh,
+            "lcoh_with_carbon_gbp_per_mwh": self.lcoh_with_carbon_gbp_per_mwh,
             "co2_savings_t_per_a": self.co2_savings_t_per_a,
+            "co2_savings_t_per_a_average": self.co2_savings_t_per_a_average,
+            "co2_savings_t_year1": self.co2_savings_t_year1,
             "carbon_intensity_g_per_kwh": self.carbon_intensity_g_per_kwh["year1"],
             "ghnf_eligible": bool(ghnf["passed"].all()),
             "horizon_years": h,

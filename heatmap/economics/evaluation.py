@@ -27,10 +27,11 @@ import numpy as np
 import pandas as pd
 
 from heatmap.economics._types import EconomicsInputs, EconomicsResult
-from heatmap.economics.cashflows import cashflow, indexed_price, spf_of
+from heatmap.economics.cashflows import cashflow, indexed_price, net_to_horizon, spf_of
 from heatmap.economics.finance import irr, npv, simple_payback_years
 from heatmap.economics.grant_tests import grant_tests
 from heatmap.economics.params import EconomicsParams
+from heatmap.economics.replacements import residual_value_gbp
 from heatmap.economics.sales_tariffs import tariffs
 from heatmap.economics.sensitivity import sensitivity_table
 from heatmap.economics.tables import carbon_values_gbp_per_t, grid_carbon_g_per_kwh, wang2018
@@ -123,7 +124,8 @@ def evaluate(
     >>> import pandas as pd
     >>> from heatmap.economics import EconomicsInputs, evaluate
     >>> inputs = EconomicsInputs(
-    ...     capex_lines=pd.DataFrame({"phase": [1, 1], "category": ["heat_pump", "network"],
+    ...     capex_lines=pd.DataFrame({"phase": [1, 1], "category": ["energy_centre", "network"],
+    ...                               "component": ["heat_pumps", "network"],
     ...                               "item": ["hp", "spine"], "total_gbp": [1.0e6, 3.0e6]}),
     ...     phases=pd.DataFrame({"phase": [1], "start_year": [2024],
     ...                          "heat_sold_mwh_per_a": [5000.0], "electricity_mwh_per_a": [1800.0],
@@ -134,23 +136,31 @@ def evaluate(
     ...                               "peak_kw": [1200.0, 800.0], "dwellings": [0, 150]}))
     >>> res = evaluate(inputs, sensitivities=False)
     >>> {h: round(v, 2) for h, v in res.irr_pct.items()}  # % a year by horizon (years)
-    {25: 3.43, 30: 4.44, 40: 5.43}
-    >>> res.payback_years[25], round(res.lcoh_gbp_per_mwh, 1)
-    (17, 142.2)
+    {25: 5.47, 30: 5.65, 40: 5.98}
+    >>> res.payback_years[25], round(res.lcoh_gbp_per_mwh, 1)  # financial costs only
+    (15, 127.6)
+    >>> round(res.lcoh_with_carbon_gbp_per_mwh, 1)  # plus the network's carbon, valued
+    136.5
+
+    The 25-year horizon ends in 2048 with the heat pump replaced in 2044 (16 of its 20 years
+    left) and the network bought in 2024 (26 of 50 years left): 0.8 x 1m + 0.52 x 3m.
+
+    >>> res.residual_value_gbp[25]
+    2360000.0
     """
     p = params or EconomicsParams()
     cf = cashflow(inputs, params=p)
     r = p.discount_rate_pct / 100.0
-    net = cf["net_cashflow_gbp"].to_numpy()
-    soc = cf["social_cashflow_gbp"].to_numpy()
     npv_h, irr_h, snpv_h, sirr_h, pay_h, inc_h, sav_h, emi_h = ({} for _ in range(8))
     for h in sorted(p.horizons_years):
-        npv_h[h] = npv(r, net[:h])
-        irr_h[h] = _pct(irr(net[:h]))
-        snpv_h[h] = npv(r, soc[:h])
-        sirr_h[h] = _pct(irr(soc[:h]))
-        pay_h[h] = simple_payback_years(net[:h])
-        inc_h[h] = float(net[:h].sum())
+        net_h = net_to_horizon(cf, inputs, p, h)
+        soc_h = net_to_horizon(cf, inputs, p, h, "social_cashflow_gbp")
+        npv_h[h] = npv(r, net_h)
+        irr_h[h] = _pct(irr(net_h))
+        snpv_h[h] = npv(r, soc_h)
+        sirr_h[h] = _pct(irr(soc_h))
+        pay_h[h] = simple_payback_years(net_h)
+        inc_h[h] = float(net_h.sum())
         sav_h[h] = float(cf["co2e_savings_t"].iloc[:h].sum())
         emi_h[h] = float(cf["network_co2e_t"].iloc[:h].sum())
     heat = cf["heat_sold_mwh"].to_numpy()
@@ -168,17 +178,25 @@ def evaluate(
     cost = (
         cf["capex_gbp"]
         + cf["replacement_gbp"]
+        - cf["residual_value_gbp"]
         + cf["om_gbp"]
         + cf["electricity_cost_gbp"]
+        + cf["pumping_cost_gbp"]
         + cf["gas_cost_gbp"]
     ).to_numpy()
-    if p.lcoh_include_carbon:
-        cost = cost + co2 * cf["carbon_value_gbp_per_t"].to_numpy()
     lcoh = float(np.dot(cost, disc) / np.dot(heat, disc))
+    carbon_cost = co2 * cf["carbon_value_gbp_per_t"].to_numpy()
+    lcoh_carbon = float(np.dot(cost + carbon_cost, disc) / np.dot(heat, disc))
     hmax = max(p.horizons_years)
-    base_no_grant = cashflow(inputs, params=replace(p, grant_gbp=None, grant_pct=None))[
-        "net_cashflow_gbp"
-    ].to_numpy()[:hmax]
+    starts = dict(
+        zip(
+            inputs.phases["phase"].astype(int).tolist(),
+            inputs.phases["start_year"].astype(int).tolist(),
+            strict=True,
+        )
+    )
+    no_grant = replace(p, grant_gbp=None, grant_pct=None)
+    base_no_grant = net_to_horizon(cashflow(inputs, params=no_grant), inputs, no_grant, hmax)
     grant_needed = {
         float(tgt): max(0.0, -npv(tgt / 100.0, base_no_grant)) for tgt in p.target_irrs_pct
     }
@@ -204,10 +222,22 @@ def evaluate(
         payback_years=pay_h,
         net_income_gbp=inc_h,
         lcoh_gbp_per_mwh=lcoh,
+        lcoh_with_carbon_gbp_per_mwh=lcoh_carbon,
         counterfactual_lcoh_gbp_per_mwh=_counterfactual_lcoh(cf["year"].to_numpy(), p),
         co2_savings_t=sav_h,
         network_co2e_t=emi_h,
+        residual_value_gbp={
+            h: residual_value_gbp(
+                inputs.capex_lines,
+                starts,
+                int(cf["year"].iloc[min(h, len(cf)) - 1]),
+                p,
+            )
+            for h in p.horizons_years
+        },
         co2_savings_t_per_a=float(cf["co2e_savings_t"].iloc[:hmax].mean()),
+        co2_savings_t_per_a_average=float(cf["co2e_savings_t"].iloc[first:hmax].mean()),
+        co2_savings_t_year1=float(cf["co2e_savings_t"].iloc[first]),
         carbon_intensity_g_per_kwh=intensity,
         grant_tests=tests,
         grant_for_target_irr_gbp=grant_needed,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from heatmap._params import param_field
+from heatmap.design import REPLACEMENT_COMPONENTS
 
 __all__ = ["EconomicsParams"]
 
@@ -86,7 +87,7 @@ class EconomicsParams:
         10.3, "residential gas unit rate, p/kWh", f"{_K} Table 41"
     )
     counterfactual_boiler_efficiency_pct: float = param_field(
-        80.0, "counterfactual gas boiler efficiency, %", f"{_K} Table 43"
+        80.0, "counterfactual gas boiler efficiency (tariff and carbon), %", f"{_K} Table 43"
     )
     counterfactual_gas_fixed_gbp_per_dwelling_per_day: float = param_field(
         0.9425,
@@ -97,7 +98,7 @@ class EconomicsParams:
         21.0, "ASHP counterfactual electricity price, p/kWh", f"{_K} Table 40"
     )
     ashp_cop: float = param_field(
-        2.0, "ASHP counterfactual CoP", f"{_K} Table 40 (result 10.5 = 21/2)"
+        2.0, "ASHP counterfactual CoP (tariff and carbon)", f"{_K} Table 40 (result 10.5 = 21/2)"
     )
     ashp_capacity_factor: float = param_field(
         1.2, "ASHP capacity ÷ peak (2 units at 60 %)", f"{_K} Table 40"
@@ -129,14 +130,27 @@ class EconomicsParams:
         0.0, "O&M as % of cumulative CAPEX per year", "none given in the study"
     )
     lifetimes_years: Mapping[str, float] = param_field(
-        {"heat_pump": 20.0, "boiler": 30.0, "building_connection": 20.0},
-        "replacement lifetime by CAPEX category (unlisted categories never replaced), years",
-        f"{_K} Table 45",
+        {},
+        "replacement lifetime overrides by CAPEX component (heat_pumps, boilers, thermal_store, "
+        "pumps, substations, network), years; unlisted components keep the bundled "
+        "econ_lifetimes_years.csv",
+        f"{_K} Table 45 (heat pumps 20, boilers 30, connections 20); others in the CSV",
     )
     replacement_method: Literal["annualised", "lump_sum"] = param_field(
-        "annualised",
-        "replacement as a yearly sinking fund or a lump sum at end of life",
-        f"{_K} 8.3 (annualised)",
+        "lump_sum",
+        "replacement as a lump sum at end of life (with a residual value at each horizon) or a "
+        "yearly sinking fund",
+        "HM Treasury Green Book (residual values); the study annualises (8.3)",
+    )
+    replacement_cost_escalation_pct: float = param_field(
+        0.0,
+        "real escalation of replacement prices from the year an item was bought, % per year",
+        "Green Book: constant real prices (0 %)",
+    )
+    construction_years: int = param_field(
+        1,
+        "years between a phase's CAPEX and its first year of operation (sales, energy, O&M)",
+        "modelling choice: one year of construction",
     )
     replacement_fraction: float = param_field(
         1.0, "share of an item's CAPEX spent to replace it, fraction", "modelling choice"
@@ -171,16 +185,12 @@ class EconomicsParams:
     gas_co2e_g_per_kwh: float = param_field(
         183.9, "natural gas emission factor, gCO2e/kWh", f"{_K} Table 49"
     )
-    bau_new_build: Literal["gas_boiler", "ashp"] = param_field(
-        "ashp",
-        "business-as-usual heating of connections with new dwellings",
-        f"{_K} Table 42 / GHNF customer detriment (low-carbon counterfactual for new build)",
-    )
-    bau_new_build_ashp_scop: float = param_field(
-        2.5, "SCOP of the new-build ASHP business as usual", f"{_K} Table 42 (34.00 / 2.5)"
-    )
-    bau_boiler_efficiency_pct: float = param_field(
-        80.0, "business-as-usual gas boiler efficiency, %", f"{_K} Table 49"
+    carbon_counterfactual: Literal["tariff", "study"] = param_field(
+        "tariff",
+        "what the network's carbon is compared with: each connection's tariff counterfactual "
+        "(gas boiler or air-source heat pump at ashp_cop), or 'study': individual gas boilers "
+        "except connections with new dwellings (air-source heat pumps), the Table 27 convention",
+        "consistent appraisal: one counterfactual per customer class for tariff and carbon",
     )
     rural: bool = param_field(
         False, "GHNF rural network (minimum-demand test on dwellings)", "GHNF (study Table 25)"
@@ -223,7 +233,10 @@ class EconomicsParams:
         34.0, "residential electricity price, p/kWh", f"{_K} Table 41"
     )
     lcoh_include_carbon: bool = param_field(
-        True, "add carbon (valued) to LCOH costs as in Wang eq. 1", "Wang 2018 eq. 1"
+        True,
+        "counterfactual LCOHs include the carbon value (Wang eq. 1); the scheme's LCOH is "
+        "reported both without and with it",
+        "Wang 2018 eq. 1",
     )
     sensitivity_capex_pct: float = param_field(
         30.0, "± CAPEX change per category, %", f"{_K} Tables 29-30"
@@ -265,12 +278,7 @@ class EconomicsParams:
         if not self.horizons_years or min(self.horizons_years) < 1:
             msg = "horizons_years: give one or more horizons of at least 1 year, e.g. [25, 30, 40]"
             raise ValueError(msg)
-        for name, life in self.lifetimes_years.items():
-            if not life > 0:
-                msg = (
-                    f"lifetimes_years: lifetime of {name!r} is {life}; lifetimes must be > 0 years"
-                )
-                raise ValueError(msg)
+        _check_lifetimes(self.lifetimes_years)
         if self.grant_pct is not None and not 0 <= self.grant_pct <= 100:
             msg = (
                 f"grant_pct: {self.grant_pct} % is outside 0-100 %; a grant cannot exceed the CAPEX"
@@ -285,8 +293,6 @@ class EconomicsParams:
         for name in (
             "ashp_cop",
             "counterfactual_boiler_efficiency_pct",
-            "bau_boiler_efficiency_pct",
-            "bau_new_build_ashp_scop",
             "boiler_efficiency_pct",
         ):
             if not getattr(self, name) > 0:
@@ -295,6 +301,23 @@ class EconomicsParams:
         if not 0 <= self.tariff_discount_pct < 100:
             msg = f"tariff_discount_pct: {self.tariff_discount_pct} must be in [0, 100)"
             raise ValueError(msg)
+        if self.construction_years < 0:
+            msg = f"construction_years: must be >= 0, got {self.construction_years}"
+            raise ValueError(msg)
         if not 0 <= self.replacement_fraction <= 1:
             msg = f"replacement_fraction: {self.replacement_fraction} must be within 0-1"
+            raise ValueError(msg)
+
+
+def _check_lifetimes(lifetimes: Mapping[str, float]) -> None:
+    """Every key a replaced component, every lifetime positive."""
+    for name, life in lifetimes.items():
+        if name not in REPLACEMENT_COMPONENTS:
+            msg = (
+                f"lifetimes_years: key {name!r} matches no CAPEX component; use "
+                f"{', '.join(REPLACEMENT_COMPONENTS)}"
+            )
+            raise ValueError(msg)
+        if not life > 0:
+            msg = f"lifetimes_years: lifetime of {name!r} is {life}; lifetimes must be > 0 years"
             raise ValueError(msg)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from heatmap.economics._types import EconomicsInputs
-from heatmap.economics.cashflows import cashflow, spf_of
+from heatmap.economics.cashflows import cashflow, net_to_horizon, spf_of
 from heatmap.economics.finance import irr, npv
 from heatmap.economics.params import EconomicsParams
 from heatmap.economics.sales_tariffs import tariffs
@@ -113,7 +113,8 @@ def sensitivity_table(
     >>> import pandas as pd
     >>> from heatmap.economics import EconomicsInputs, sensitivity_table
     >>> inputs = EconomicsInputs(
-    ...     capex_lines=pd.DataFrame({"phase": [1, 1], "category": ["heat_pump", "network"],
+    ...     capex_lines=pd.DataFrame({"phase": [1, 1], "category": ["energy_centre", "network"],
+    ...                               "component": ["heat_pumps", "network"],
     ...                               "item": ["hp", "spine"], "total_gbp": [1.0e6, 3.0e6]}),
     ...     phases=pd.DataFrame({"phase": [1], "start_year": [2024],
     ...                          "heat_sold_mwh_per_a": [5000.0], "electricity_mwh_per_a": [1800.0],
@@ -124,7 +125,7 @@ def sensitivity_table(
     ...                               "peak_kw": [1200.0, 800.0], "dwellings": [0, 150]}))
     >>> t = sensitivity_table(inputs, horizon_years=25)
     >>> t.iloc[0]["case"], round(float(t.iloc[0]["irr_pct"]), 2), float(t.iloc[0]["delta_npv_gbp"])
-    ('base case', 3.43, 0.0)
+    ('base case', 5.47, 0.0)
     """
     p = params or EconomicsParams()
     h = horizon_years or max(p.horizons_years)
@@ -248,7 +249,7 @@ def sensitivity_table(
         )
     rows = []
     for name, case, inp, par in cases:
-        net = cashflow(inp, params=par)["net_cashflow_gbp"].to_numpy()[:h]
+        net = net_to_horizon(cashflow(inp, params=par), inp, par, h)
         rows.append((name, case, npv(par.discount_rate_pct / 100.0, net), _pct(irr(net))))
     out = pd.DataFrame(rows, columns=["parameter", "case", "npv_gbp", "irr_pct"])
     order = {name: i for i, name in enumerate(dict.fromkeys(out["parameter"]))}

@@ -261,7 +261,7 @@ def economics_inputs(
             "dwellings": np.maximum(dwellings, domestic.to_numpy().astype(np.int64)),
         }
     )
-    lines = lines[["phase", "category", "item", "total_gbp"]]
+    lines = lines[["phase", "category", "component", "item", "total_gbp"]]
     return economics.EconomicsInputs(capex_lines=lines, phases=phase_rows, connections=connections)
 
 
