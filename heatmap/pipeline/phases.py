@@ -330,6 +330,9 @@ def economics_phases(
                 [p.hp_heat_mwh_per_a for p in plants], "heat-pump heat"
             ),
             "heat_pump_kw": _increments([r.hp_capacity_kw for r in res], "heat-pump capacity"),
+            "pumping_electricity_mwh_per_a": _increments(
+                [r.energy_balance_mwh.get("pumping_electricity_mwh", 0.0) for r in res], "pumping"
+            ),
         }
     )
 

@@ -31,7 +31,11 @@ class DispatchResult:
     ``electricity_kw``, ``gas_kw``, ``cop``, ``flow_temp_c``, ``hp_available``. In every hour
     ``hp + discharge + electric_boiler + boiler + unmet = load + charge``.
     ``energy_balance_mwh`` is the annual sum of each of these, in MWh.
-    ``low_carbon_share_pct`` is the share of the load not met by gas boilers or left unmet.
+    ``low_carbon_share_pct`` is the share of the load not met by gas boilers or left unmet;
+    ``summer_hp_share_pct`` the share of the June-August load met by the heat pumps (directly
+    or through the store). ``hp_modules`` equal modules of ``hp_module_kw`` make up the heat
+    pump; maintenance takes one module out (the only one: the whole heat pump) in the weeks
+    starting on ``downtime_start_days``.
     """
 
     hourly: pd.DataFrame
@@ -50,6 +54,11 @@ class DispatchResult:
     gas_mwh: float
     running_cost_gbp: float
     peak_load_kw: float
+    hp_modules: int = 1
+    hp_module_kw: float = 0.0
+    summer_hp_share_pct: float = float("nan")
+    downtime_start_days: tuple[int, ...] = ()
+    source_kind: str = ""
 
 
 @dataclass(frozen=True)

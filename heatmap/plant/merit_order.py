@@ -26,10 +26,10 @@ class PlantLimits(NamedTuple):
 
 
 def merit_order_loop(
-    load: list[float], avail: list[bool], dear: list[bool], limits: PlantLimits
+    load: list[float], hp_caps: list[float], dear: list[bool], limits: PlantLimits
 ) -> tuple[list[float], ...]:
     """Sequential merit-order dispatch on Python floats (the hot path)."""
-    hp_cap, hp_min, store_max, level0, keep, charge_max, discharge_max, eb_cap, gb_cap = limits
+    _, hp_min, store_max, level0, keep, charge_max, discharge_max, eb_cap, gb_cap = limits
     n = len(load)
     hp_o = [0.0] * n
     ch_o = [0.0] * n
@@ -45,7 +45,7 @@ def merit_order_loop(
         sl_o[t] = lvl - kept
         lvl = kept
         ld = load[t]
-        cap = hp_cap if avail[t] else 0.0
+        cap = hp_caps[t]
         room = store_max - lvl
         chg_lim = room if room < charge_max else charge_max
         dis_lim = lvl if lvl < discharge_max else discharge_max

@@ -33,10 +33,56 @@ class DispatchParams:
         "typical large water-source heat pumps 20-30 %; the study models modulation limits but "
         "does not state them",
     )
+    hp_module_kw: float | None = param_field(
+        None,
+        "capacity of one heat-pump module, kW (the plant is N equal modules, each with "
+        "hp_min_load_pct); unset = the largest of hp_module_sizes_kw whose minimum load is below "
+        "the 10th percentile of the June-August load",
+        "heatmap default: modular plant so that one module and the store cover the summer",
+    )
+    hp_module_sizes_kw: tuple[float, ...] = param_field(
+        (250.0, 500.0, 1000.0, 2000.0, 4000.0, 8000.0),
+        "catalogue of heat-pump module sizes, kW",
+        "typical packaged and industrial heat pump units 0.25-8 MW",
+    )
+    source_kind: Literal["mine_water", "ground", "air", "river", "sea", "waste_heat"] = param_field(
+        "mine_water",
+        "heat source: constant temperature (mine_water, ground, waste_heat), the hourly dry-bulb "
+        "(air) or water following the weekly mean air temperature above a floor (river, sea)",
+        "study Appendix 3: mine water",
+    )
     source_temp_c: float = param_field(
         12.0,
-        "heat-source temperature, °C (an hourly array may be passed to dispatch())",
+        "temperature of a constant source (mine_water, ground, waste_heat), °C (an hourly array "
+        "may be passed to dispatch())",
         "study Appendix 3: mine water 12 °C",
+    )
+    water_temp_floor_c: float = param_field(
+        4.0,
+        "lowest river/sea water temperature, °C",
+        "UK rivers and coastal water rarely below 3-5 °C",
+    )
+    water_air_mean_days: int = param_field(
+        7,
+        "river/sea water follows the mean air temperature of this many preceding days",
+        "heatmap default (water lags air by about a week)",
+    )
+    defrost_penalty_pct: float = param_field(
+        10.0,
+        "air source: COP loss to defrosting between defrost_low_c and defrost_high_c, %",
+        "typical air-source defrost losses 5-15 % near 0-5 °C (frosting of the outdoor coil)",
+    )
+    defrost_low_c: float = param_field(
+        -5.0, "air source: coldest dry-bulb with defrost losses, °C", "see defrost_penalty_pct"
+    )
+    defrost_high_c: float = param_field(
+        5.0, "air source: warmest dry-bulb with defrost losses, °C", "see defrost_penalty_pct"
+    )
+    source_capacity_kw: float | None = param_field(
+        None,
+        "largest heat drawn from the source, kW (a waste-heat point source's capacity); the heat "
+        "pump delivers at most this x COP / (COP - 1); unset = unlimited",
+        "scheme data (data centre, industrial process)",
     )
     flow_temp_c: float = param_field(
         70.0,
@@ -75,22 +121,54 @@ class DispatchParams:
         "manufacturer data sheet (required when cop_model = 'curve')",
     )
     hp_downtime_start_days: tuple[int, ...] = param_field(
-        (1, 182),
-        "day of year (1 = 1 January) on which each maintenance outage starts",
-        "study 6.2 / Table 44: first week of January and first week of July (day 182)",
+        (),
+        "day of year (1 = 1 January) on which each maintenance outage starts; empty = the "
+        "hp_downtime_count lowest-load weeks of the year (one module out at a time)",
+        "study 6.2 / Table 44 scheduled the first weeks of January and July (days 1, 182)",
+    )
+    hp_downtime_count: int = param_field(
+        2,
+        "number of maintenance outages a year when hp_downtime_start_days is empty",
+        "study Table 44: 50 weeks availability, 2 weeks downtime",
     )
     hp_downtime_days: int = param_field(
         7,
         "length of each maintenance outage, days",
         "study Table 44: 50 weeks availability, 2 weeks downtime",
     )
-    store_volume_m3: float = param_field(
-        200.0, "thermal store water volume, m3", "study Table 22: 200,000 L"
+    store_volume_m3: float | None = param_field(
+        None,
+        "thermal store water volume, m3; unset = store_hours_at_peak hours of the peak load",
+        "study Table 22: 200,000 L on a 4.6 MW peak",
     )
-    store_delta_t_k: float = param_field(
-        30.0,
-        "usable temperature difference between store top and bottom, K",
-        "flow 70 °C / return 40 °C (study Table 55 retrofit best practice)",
+    store_hours_at_peak: float = param_field(
+        1.25,
+        "store size when store_volume_m3 is unset, hours of the peak load (demand + losses)",
+        "study: 200 m3 x 25 K x 1.147 kWh/m3K = 5,735 kWh on a 4,600 kW peak = 1.25 h",
+    )
+    return_temp_c: float = param_field(
+        45.0,
+        "network design return temperature, °C (flow_temp_c - return_temp_c is the design "
+        "temperature difference, as in sizing)",
+        "study 7.2.5: 70/45 °C existing buildings (= [sizing] return_temp_c)",
+    )
+    store_delta_t_k: float | None = param_field(
+        None,
+        "usable temperature difference between store top and bottom, K; unset = flow_temp_c - "
+        "return_temp_c",
+        "the network's design difference (study 70/45 °C: 25 K)",
+    )
+    network_pump_kw: float = param_field(
+        0.0,
+        "electrical power of the network pumps at the peak load, kW (the pipeline sets the "
+        "sizing stage's pump power); hourly power scales with (load / peak)^3",
+        "pump affinity laws for variable-speed pumps",
+    )
+    electricity_prices_csv: str = param_field(
+        "",
+        "CSV of 8,760 hourly electricity prices (column price_gbp_per_mwh) replacing the flat or "
+        "24-hour prices; '' = none",
+        "supplier or wholesale price series",
     )
     store_loss_pct_per_day: float = param_field(
         1.0,
@@ -131,8 +209,9 @@ class DispatchParams:
     )
     tou_prices_gbp_per_mwh: tuple[float, ...] = param_field(
         (),
-        "optional 24 hourly electricity prices (hour 0 = 00:00), GBP/MWh; hours above their mean "
-        "are dear (store first, no charging); empty = flat electricity_price_gbp_per_mwh",
+        "optional 24 hourly electricity prices (hour 0 = 00:00), GBP/MWh, e.g. a day/night "
+        "tariff; hours above their day's mean are dear (store first, no charging); empty = flat "
+        "electricity_price_gbp_per_mwh",
         "study 6.2: peak and off-peak tariffs (values not stated)",
     )
     electricity_price_gbp_per_mwh: float = param_field(
@@ -187,8 +266,9 @@ class DispatchParams:
 def _check_ranges(p: DispatchParams) -> None:
     """Non-negative amounts, shares and efficiencies."""
     nonneg = (
-        "store_volume_m3",
-        "store_delta_t_k",
+        "store_hours_at_peak",
+        "network_pump_kw",
+        "defrost_penalty_pct",
         "electric_boiler_kw",
         "electricity_price_gbp_per_mwh",
         "gas_price_gbp_per_mwh",
@@ -202,7 +282,14 @@ def _check_ranges(p: DispatchParams) -> None:
         if getattr(p, name) < 0:
             msg = f"{name}: must be >= 0, got {getattr(p, name)}"
             raise ValueError(msg)
-    for name in ("hp_capacity_kw", "store_charge_max_kw", "store_discharge_max_kw"):
+    for name in (
+        "hp_capacity_kw",
+        "store_volume_m3",
+        "store_delta_t_k",
+        "store_charge_max_kw",
+        "store_discharge_max_kw",
+        "source_capacity_kw",
+    ):
         value = getattr(p, name)
         if value is not None and value < 0:
             msg = f"{name}: must be >= 0 (or unset), got {value}"
@@ -229,10 +316,33 @@ def _check_ranges(p: DispatchParams) -> None:
     if p.boiler_unit_kw <= 0:
         msg = f"boiler_unit_kw: must be > 0, got {p.boiler_unit_kw}"
         raise ValueError(msg)
+    _check_modules(p)
+
+
+def _check_modules(p: DispatchParams) -> None:
+    """Positive module sizes, a sensible outage count and defrost penalty."""
+    if p.hp_module_kw is not None and p.hp_module_kw <= 0:
+        msg = f"hp_module_kw: must be > 0 (or unset), got {p.hp_module_kw}"
+        raise ValueError(msg)
+    if not p.hp_module_sizes_kw or min(p.hp_module_sizes_kw) <= 0:
+        msg = f"hp_module_sizes_kw: give one or more sizes > 0 kW, got {p.hp_module_sizes_kw}"
+        raise ValueError(msg)
+    if not 0 <= p.hp_downtime_count <= 26:
+        msg = f"hp_downtime_count: must be in 0..26, got {p.hp_downtime_count}"
+        raise ValueError(msg)
+    if p.defrost_penalty_pct >= 100 or p.defrost_low_c > p.defrost_high_c:
+        msg = "defrost_penalty_pct must be < 100 and defrost_low_c <= defrost_high_c"
+        raise ValueError(msg)
+    if p.water_air_mean_days < 1:
+        msg = f"water_air_mean_days: must be >= 1, got {p.water_air_mean_days}"
+        raise ValueError(msg)
 
 
 def _check_temperatures(p: DispatchParams) -> None:
-    """Flow above source; a valid COP curve."""
+    """Flow above source and return; a valid COP curve."""
+    if p.return_temp_c >= p.flow_temp_c:
+        msg = f"return_temp_c: {p.return_temp_c} °C must be below flow_temp_c {p.flow_temp_c} °C"
+        raise ValueError(msg)
     if p.flow_temp_c <= p.source_temp_c:
         msg = f"flow_temp_c: {p.flow_temp_c} °C must be above source_temp_c {p.source_temp_c} °C"
         raise ValueError(msg)

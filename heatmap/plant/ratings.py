@@ -10,9 +10,21 @@ from heatmap.errors import InputError
 from heatmap.plant._types import HOURS_PER_YEAR, WATER_KWH_PER_M3_K
 from heatmap.plant.params import DispatchParams
 
-__all__ = ["boiler_capacity_n_plus_1_kw", "cop", "hp_available", "store_capacity_kwh"]
+__all__ = [
+    "boiler_capacity_n_plus_1_kw",
+    "cop",
+    "downtime_start_days",
+    "hp_available",
+    "hp_modules",
+    "store_capacity_kwh",
+    "store_delta_t_k",
+    "store_volume_m3",
+]
 
 _KELVIN = 273.15
+_JUNE_1 = 151  # day index (0-based) of 1 June in a 365-day year
+_SEPTEMBER_1 = 243
+_STUDY_DOWNTIME_DAYS = (1, 182)
 
 
 def cop(
@@ -66,7 +78,36 @@ def cop(
     return np.asarray(np.maximum(out, 1.0), dtype=float)
 
 
-def store_capacity_kwh(params: DispatchParams) -> float:
+def store_delta_t_k(params: DispatchParams) -> float:
+    """Return the store's usable temperature difference: set, or the design flow - return.
+
+    Examples
+    --------
+    >>> store_delta_t_k(DispatchParams())  # 70 - 45 °C, as the pipes are sized
+    25.0
+    """
+    if params.store_delta_t_k is not None:
+        return float(params.store_delta_t_k)
+    return float(params.flow_temp_c - params.return_temp_c)
+
+
+def store_volume_m3(params: DispatchParams, peak_kw: float) -> float:
+    """Return the store volume: set, or ``store_hours_at_peak`` hours of the peak load.
+
+    Examples
+    --------
+    The study's 4.6 MW peak gives its 200 m3 back (1.25 h x 4,600 kW / (25 K x 1.147)):
+
+    >>> round(store_volume_m3(DispatchParams(), 4600.0), 1)
+    200.5
+    """
+    if params.store_volume_m3 is not None:
+        return float(params.store_volume_m3)
+    kwh = params.store_hours_at_peak * max(peak_kw, 0.0)
+    return kwh / (store_delta_t_k(params) * WATER_KWH_PER_M3_K)
+
+
+def store_capacity_kwh(params: DispatchParams, peak_kw: float = 0.0) -> float:
     """Return usable store heat, kWh: ``volume x ΔT x ρc``.
 
     Examples
@@ -74,7 +115,70 @@ def store_capacity_kwh(params: DispatchParams) -> float:
     >>> store_capacity_kwh(DispatchParams(store_volume_m3=200.0, store_delta_t_k=30.0))
     6882.0
     """
-    return params.store_volume_m3 * params.store_delta_t_k * WATER_KWH_PER_M3_K
+    return store_volume_m3(params, peak_kw) * store_delta_t_k(params) * WATER_KWH_PER_M3_K
+
+
+def hp_modules(params: DispatchParams, hp_capacity_kw: float, load_kw: np.ndarray) -> int:
+    """Return the number of equal heat-pump modules making up ``hp_capacity_kw``.
+
+    With ``hp_module_kw`` set: ``ceil(capacity / module)``. Otherwise the largest catalogue size
+    no larger than the capacity whose minimum load (``hp_min_load_pct``) is below the 10th
+    percentile of the June-August load, so that one module runs through the summer; the
+    smallest catalogue size when none qualifies.
+
+    Examples
+    --------
+    A 2.5 MW heat pump on a summer load that rarely drops below 600 kW: 2 MW modules
+    (minimum 500 kW), so two modules of 1.25 MW:
+
+    >>> load = np.full(8760, 600.0)
+    >>> hp_modules(DispatchParams(), 2500.0, load)
+    2
+    """
+    if hp_capacity_kw <= 0:
+        return 0
+    if params.hp_module_kw is not None:
+        return max(1, math.ceil(hp_capacity_kw / params.hp_module_kw - 1e-9))
+    summer = np.asarray(load_kw, dtype=float)[_JUNE_1 * 24 : _SEPTEMBER_1 * 24]
+    low = float(np.percentile(summer, 10)) if summer.size else 0.0
+    sizes = sorted(params.hp_module_sizes_kw)
+    fits = [s for s in sizes if s <= hp_capacity_kw and s * params.hp_min_load_pct / 100.0 <= low]
+    size = fits[-1] if fits else sizes[0]
+    return max(1, math.ceil(hp_capacity_kw / size - 1e-9))
+
+
+def downtime_start_days(params: DispatchParams, load_kw: np.ndarray | None) -> tuple[int, ...]:
+    """Return the day of year each maintenance outage starts.
+
+    ``hp_downtime_start_days`` when given; else the ``hp_downtime_count`` non-overlapping
+    windows of ``hp_downtime_days`` days with the least load (the study's days 1 and 182
+    when no load is given).
+
+    Examples
+    --------
+    A load lowest in August (days 213-243) puts both outages there:
+
+    >>> load = np.full(8760, 100.0)
+    >>> load[212 * 24 : 243 * 24] = 20.0
+    >>> downtime_start_days(DispatchParams(), load)
+    (213, 220)
+    """
+    if params.hp_downtime_start_days:
+        return params.hp_downtime_start_days
+    if load_kw is None:
+        return _STUDY_DOWNTIME_DAYS
+    days = np.asarray(load_kw, dtype=float)[: 365 * 24].reshape(365, 24).sum(axis=1)
+    width = max(params.hp_downtime_days, 1)
+    window = np.convolve(days, np.ones(width), mode="valid")
+    taken: list[int] = []
+    for _ in range(params.hp_downtime_count):
+        free = np.ones(window.size, dtype=bool)
+        for start in taken:
+            free[max(0, start - width + 1) : start + width] = False
+        if not free.any():
+            break
+        taken.append(int(np.flatnonzero(free)[np.argmin(window[free])]))
+    return tuple(sorted(d + 1 for d in taken))
 
 
 def boiler_capacity_n_plus_1_kw(peak_kw: float, hp_capacity_kw: float, unit_kw: float) -> float:
@@ -108,19 +212,19 @@ def boiler_capacity_n_plus_1_kw(peak_kw: float, hp_capacity_kw: float, unit_kw: 
     return float(max(n_hp_failed, n_boiler_failed, 1) * unit_kw)
 
 
-def hp_available(params: DispatchParams) -> np.ndarray:
+def hp_available(params: DispatchParams, load_kw: np.ndarray | None = None) -> np.ndarray:
     """Return an 8,760 boolean array, False in maintenance downtime hours.
 
     Examples
     --------
-    The default two maintenance weeks (from days 1 and 182):
+    Two maintenance weeks (without a load: the study's days 1 and 182):
 
     >>> avail = hp_available(DispatchParams())
     >>> len(avail), int((~avail).sum())
     (8760, 336)
     """
     avail = np.ones(HOURS_PER_YEAR, dtype=bool)
-    for day in params.hp_downtime_start_days:
+    for day in downtime_start_days(params, load_kw):
         start = (day - 1) * 24
         avail[start : min(start + params.hp_downtime_days * 24, HOURS_PER_YEAR)] = False
     return avail

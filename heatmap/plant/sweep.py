@@ -28,6 +28,7 @@ def sizing_sweep(
     losses_kw: np.ndarray | float = 0.0,
     source_temp_c: np.ndarray | float | None = None,
     flow_temp_c: np.ndarray | float | None = None,
+    air_temp_c: np.ndarray | None = None,
 ) -> SweepResult:
     """Dispatch every heat-pump capacity x store volume pair and pick the cheapest meeting target.
 
@@ -51,6 +52,8 @@ def sizing_sweep(
         Hourly source temperature, °C (default ``params.source_temp_c``).
     flow_temp_c
         Hourly flow temperature, °C (default from params).
+    air_temp_c
+        Hourly dry-bulb temperature, °C (air, river and sea sources).
 
     Returns
     -------
@@ -93,6 +96,7 @@ def sizing_sweep(
                 losses_kw=losses_kw,
                 source_temp_c=source_temp_c,
                 flow_temp_c=flow_temp_c,
+                air_temp_c=air_temp_c,
             )
             capex = (
                 cap * p.hp_capex_gbp_per_kw
@@ -148,6 +152,7 @@ def hp_capacity_for_share(
     source_temp_c: np.ndarray | float | None = None,
     flow_temp_c: np.ndarray | float | None = None,
     tolerance_kw: float = 10.0,
+    air_temp_c: np.ndarray | None = None,
 ) -> float:
     """Return the smallest heat-pump capacity reaching ``params.target_low_carbon_share_pct``.
 
@@ -166,6 +171,8 @@ def hp_capacity_for_share(
         Hourly source temperature, °C (default ``params.source_temp_c``).
     flow_temp_c
         Hourly flow temperature, °C (default from params).
+    air_temp_c
+        Hourly dry-bulb temperature, °C (air, river and sea sources).
     tolerance_kw
         Bisection stops when the bracket is this narrow, kW.
 
@@ -182,11 +189,17 @@ def hp_capacity_for_share(
 
     Examples
     --------
-    A flat 500 kW load, 90 % target, two maintenance weeks: the heat pump must give
+    A flat 500 kW load, 90 % target, one unit down two weeks: the heat pump must give
     ``0.9 x 4,380 MWh / 8,424 h = 468 kW``:
 
-    >>> hp_capacity_for_share(np.full(8760, 500.0))
+    >>> hp_capacity_for_share(np.full(8760, 500.0), params=DispatchParams(hp_module_kw=1e6))
     468.75
+
+    As two modules, maintained one at a time, it delivers half its capacity in those weeks:
+    ``3,942 MWh / (8,424 h + 336 h / 2) = 459 kW``:
+
+    >>> hp_capacity_for_share(np.full(8760, 500.0))
+    460.9375
     """
     p = params or DispatchParams()
     load = as_hourly(demand_kw, "demand_kw") + as_hourly(losses_kw, "losses_kw")
@@ -200,6 +213,7 @@ def hp_capacity_for_share(
             losses_kw=losses_kw,
             source_temp_c=source_temp_c,
             flow_temp_c=flow_temp_c,
+            air_temp_c=air_temp_c,
         )
         return res.low_carbon_share_pct
 
