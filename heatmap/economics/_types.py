@@ -27,7 +27,8 @@ class EconomicsInputs:
         One row per phase with per-phase *increments*: phase, start_year,
         heat_sold_mwh_per_a (delivered to customers), electricity_mwh_per_a, gas_mwh_per_a;
         optional heat_pump_heat_mwh_per_a, heat_pump_kw, pumping_electricity_mwh_per_a
-        (network pumps, costed at the electricity price).
+        (network pumps, costed at the electricity price) and electricity_price_factor (the
+        dispatch's mean price paid over the flat price; scales ``electricity_price_p_per_kwh``).
     connections
         One row per connection: name, phase, counterfactual ("gas_boiler"|"ashp"),
         heat_demand_mwh_per_a, peak_kw; optional dwellings, new_dwellings, non_domestic (bool),

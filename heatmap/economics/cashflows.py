@@ -198,8 +198,9 @@ def cashflow(inputs: EconomicsInputs, *, params: EconomicsParams | None = None) 
     elec = flows["electricity_mwh_per_a"]
     pumping = flows["pumping_electricity_mwh_per_a"]
     gas = flows["gas_mwh_per_a"]
-    elec_cost = elec * p.electricity_price_p_per_kwh * 10.0 * i_elec
-    pump_cost = pumping * p.electricity_price_p_per_kwh * 10.0 * i_elec
+    price = p.electricity_price_p_per_kwh * 10.0 * flows["electricity_price_factor"]
+    elec_cost = elec * price * i_elec
+    pump_cost = pumping * price * i_elec
     gas_cost = gas * p.gas_price_p_per_kwh * 10.0 * i_gas
     net = (
         -capex
@@ -270,7 +271,25 @@ def _phase_flows(
             zip(ph.index.astype(int).tolist(), ph[col].fillna(0.0).astype(float), strict=True)
         )
         out[col] = sum((vals[k] * operating[k] for k in starts), np.zeros(n_years))
+    out["electricity_price_factor"] = _price_factor(inputs, starts, operating, n_years)
     return out
+
+
+def _price_factor(
+    inputs: EconomicsInputs,
+    starts: dict[int, int],
+    operating: dict[int, np.ndarray],
+    n_years: int,
+) -> np.ndarray:
+    """Yearly electricity price factor: the operating phases' factors weighted by electricity."""
+    ph = inputs.phases.set_index("phase")
+    if "electricity_price_factor" not in ph:
+        return np.ones(n_years)
+    elec = ph["electricity_mwh_per_a"].astype(float)
+    factor = ph["electricity_price_factor"].astype(float).fillna(1.0)
+    num = sum((float(elec[k] * factor[k]) * operating[k] for k in starts), np.zeros(n_years))
+    den = sum((float(elec[k]) * operating[k] for k in starts), np.zeros(n_years))
+    return np.divide(num, den, out=np.ones(n_years), where=den > 0)
 
 
 def _heat_tariff_index(p: EconomicsParams, years: np.ndarray) -> np.ndarray:

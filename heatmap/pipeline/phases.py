@@ -333,6 +333,7 @@ def economics_phases(
             "pumping_electricity_mwh_per_a": _increments(
                 [r.energy_balance_mwh.get("pumping_electricity_mwh", 0.0) for r in res], "pumping"
             ),
+            "electricity_price_factor": [r.electricity_price_factor for r in res],
         }
     )
 

@@ -119,7 +119,7 @@ def _dispatch_with_losses(
 
 
 def _on_network(params: dispatch.DispatchParams, sized: sizing.SizingResult) -> Any:
-    """The plant on this network: its pump power and its design temperature difference."""
+    """Return the plant on this network: its pump power and design temperature difference."""
     delta_t = sized.params.flow_temp_c - sized.params.return_temp_c
     return dataclasses.replace(
         params,

@@ -35,7 +35,9 @@ class DispatchResult:
     ``summer_hp_share_pct`` the share of the June-August load met by the heat pumps (directly
     or through the store). ``hp_modules`` equal modules of ``hp_module_kw`` make up the heat
     pump; maintenance takes one module out (the only one: the whole heat pump) in the weeks
-    starting on ``downtime_start_days``.
+    starting on ``downtime_start_days``. ``electricity_price_factor`` is the mean price paid for
+    electricity over ``electricity_price_gbp_per_mwh`` (below 1 when the store moves the heat
+    pumps to cheap hours); the economics scales its electricity price by it.
     """
 
     hourly: pd.DataFrame
@@ -59,6 +61,7 @@ class DispatchResult:
     summer_hp_share_pct: float = float("nan")
     downtime_start_days: tuple[int, ...] = ()
     source_kind: str = ""
+    electricity_price_factor: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -220,7 +220,16 @@ def dispatch(
         ),
         downtime_start_days=downtime_start_days(p, load),
         source_kind=p.source_kind,
+        electricity_price_factor=_price_factor(elec + pumping, price_h, p),
     )
+
+
+def _price_factor(elec_kw: np.ndarray, price: np.ndarray, p: DispatchParams) -> float:
+    """Mean price the plant pays for electricity over the flat price (1 with a flat tariff)."""
+    used = float(elec_kw.sum())
+    if used <= 0 or p.electricity_price_gbp_per_mwh <= 0:
+        return 1.0
+    return float((elec_kw * price).sum() / used / p.electricity_price_gbp_per_mwh)
 
 
 def _flow_temperature(

@@ -152,3 +152,15 @@ def test_pumping_electricity_is_costed_and_lcoh_reported_with_and_without_carbon
     assert summary["co2_savings_t_per_a_average"] == pytest.approx(
         cf["co2e_savings_t"].iloc[1:].mean()
     )
+
+
+def test_dispatch_price_factor_scales_the_electricity_cost() -> None:
+    """A day/night dispatch paying 90 % of the flat price: electricity costs 0.9 x 300 x 210."""
+    base = evaluate(_one_heat_pump(), sensitivities=False).cashflow.iloc[1]
+    tou = evaluate(_one_heat_pump(electricity_price_factor=0.9), sensitivities=False).cashflow.iloc[
+        1
+    ]
+    assert base["electricity_cost_gbp"] == pytest.approx(
+        300.0 * 210.0 * base["electricity_price_index"]
+    )
+    assert tou["electricity_cost_gbp"] == pytest.approx(0.9 * base["electricity_cost_gbp"])

@@ -135,6 +135,7 @@ def test_simple_payback() -> None:
 
 
 def test_table40_reproduced_exactly() -> None:
+    """Calibration: the ASHP counterfactual defaults were read from Table 40 itself."""
     conn = pd.DataFrame({"name": ["Table 40"], "counterfactual": ["ashp"], "peak_kw": [600.0]})
     t = tariffs(conn, params=EconomicsParams()).iloc[0]
     assert t["counterfactual_capacity_kw"] == 720.0
@@ -145,6 +146,7 @@ def test_table40_reproduced_exactly() -> None:
 
 
 def test_table43_gas_counterfactual() -> None:
+    """Calibration: the gas counterfactual defaults were read from Tables 41 and 43."""
     conn = pd.DataFrame(
         {"name": ["N02"], "counterfactual": ["gas_boiler"], "peak_kw": [581.0], "dwellings": [97]}
     )
@@ -207,7 +209,9 @@ def test_bau_emissions_factor_table48_49() -> None:
 
 @pytest.mark.shared_data
 def test_capped_award_reproduces_study_arithmetic(killingworth_dir: Path) -> None:
-    """Table 25: 4.5 p/kWh x 15-year delivered heat = GBP 11.4m for the phased network."""
+    """Validation of the award rule: Table 25, 4.5 p/kWh x 15-year delivered heat = GBP 11.4m
+    for the phased network (the rule's parameters are the scheme's, not fitted to this total).
+    """
     ps = pd.read_csv(killingworth_dir / "phase_summary.csv")
     t23 = ps[(ps["source"] == "Table 23") & ps["phase"].isin(["1", "2", "3"])]
     phases = pd.DataFrame(
@@ -401,6 +405,10 @@ def test_bad_inputs_raise() -> None:
 
 @pytest.mark.shared_data
 def test_killingworth_carbon_matches_table27(killingworth_dir: Path) -> None:
+    """Calibration: the reference script's SPF (3.0) was worked back from Table 27's year-1
+    intensity and the savings need boilers at 85 %, so matching Table 27 checks the arithmetic
+    under the study's conventions, not the model's predictions.
+    """
     spec = importlib.util.spec_from_file_location(
         "killingworth_tem", Path(__file__).resolve().parents[2] / "scripts" / "killingworth_tem.py"
     )

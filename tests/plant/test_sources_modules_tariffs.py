@@ -152,3 +152,21 @@ def test_hourly_price_csv(tmp_path: Path) -> None:
     pd.DataFrame({"price_gbp_per_mwh": prices[:100]}).to_csv(path, index=False)
     with pytest.raises(InputError, match="8760"):
         dispatch(np.full(8760, 300.0), params=DispatchParams(electricity_prices_csv=str(path)))
+
+
+def test_price_factor_reports_the_mean_price_paid() -> None:
+    flat = dispatch(np.full(8760, 300.0), params=DispatchParams(store_volume_m3=0.0))
+    assert flat.electricity_price_factor == pytest.approx(1.0)
+    day = (24 * 210.0 - 7 * 120.0) / 17
+    prices = (120.0,) * 7 + (day,) * 17
+    tou = dispatch(
+        _seasonal_load(2000.0, 400.0),
+        params=DispatchParams(
+            hp_capacity_kw=2500.0, store_volume_m3=300.0, tou_prices_gbp_per_mwh=prices
+        ),
+    )
+    h = tou.hourly
+    paid = (h["electricity_kw"] + h["pumping_electricity_kw"]) * h["electricity_price_gbp_per_mwh"]
+    used = h["electricity_kw"] + h["pumping_electricity_kw"]
+    assert tou.electricity_price_factor == pytest.approx(paid.sum() / used.sum() / 210.0)
+    assert tou.electricity_price_factor < 1.0
