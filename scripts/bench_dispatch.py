@@ -1,4 +1,4 @@
-"""Benchmark and study check for heatmap.plant.operation.
+"""Benchmark and study check for heatmap.plant dispatch.
 
 Builds the pipeline's hourly profile (heatmap.demand.estimate, on North Eastern synthetic weather)
 with the
@@ -19,15 +19,13 @@ import numpy as np
 
 from heatmap.demand.estimate import hourly_profile_kw
 from heatmap.ingest.weather import synthetic_weather
-from heatmap.plant.operation import (
-    DispatchParams,
-    dispatch,
+from heatmap.outputs.plant_figures import (
     plot_annual_profile,
     plot_load_duration,
     plot_sweep,
     plot_typical_days,
-    sizing_sweep,
 )
+from heatmap.plant import DispatchParams, dispatch, sizing_sweep
 
 
 def main() -> None:

@@ -18,13 +18,13 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, box
 
+from heatmap import plant as dispatch
 from heatmap import schema
 from heatmap.demand import estimate as demand
 from heatmap.design import costing, sizing
 from heatmap.economics import appraisal as economics
 from heatmap.ingest.weather import synthetic_weather
 from heatmap.outputs import maps as render
-from heatmap.plant import operation as dispatch
 from heatmap.routing import graph as network
 from heatmap.routing import route
 from heatmap.zones import clusters as cluster

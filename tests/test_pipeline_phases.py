@@ -302,8 +302,11 @@ def test_cashflow_years_start_at_each_phase_start(staged: dict[str, object]) -> 
     assert cf.at[2029, "capex_gbp"] == pytest.approx(by_phase[2])
     assert cf.at[2028, "capex_gbp"] == 0.0
     heat = inputs.phases.set_index("phase")["heat_sold_mwh_per_a"]
+    # one construction year: each phase sells heat from the year after its CAPEX
+    assert cf.at[2027, "heat_sold_mwh"] == 0.0
     assert cf.at[2028, "heat_sold_mwh"] == pytest.approx(heat[1])
-    assert cf.at[2029, "heat_sold_mwh"] == pytest.approx(heat.sum())
+    assert cf.at[2029, "heat_sold_mwh"] == pytest.approx(heat[1])
+    assert cf.at[2030, "heat_sold_mwh"] == pytest.approx(heat.sum())
     assert by_phase.sum() == pytest.approx(cost.total_capex_gbp)  # type: ignore[attr-defined]
 
 

@@ -12,15 +12,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from heatmap import schema as sch
+from heatmap.design._types import (
+    COMPONENT_OF_KEY,
+    DEVELOPMENT_CATEGORY,
+    EXTRA_LINE_COLUMNS,
+    LINE_COLUMNS,
+    REPLACEMENT_COMPONENTS,
+    CostBreakdown,
+    CostParams,
+    PlantCapacities,
+)
 from heatmap.design.rates import load_cost_rates, load_pipe_rates, pipe_capex_gbp
 from heatmap.design.sizing import dn_table
+from heatmap.design.table50 import table50
 from heatmap.errors import InputError, SchemaError
 
 __all__ = [
@@ -35,59 +45,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-LINE_COLUMNS = (
-    "phase",
-    "category",
-    "key",
-    "item",
-    "quantity",
-    "unit",
-    "rate_gbp",
-    "subtotal_gbp",
-    "contingency_pct",
-    "contingency_gbp",
-    "total_gbp",
-)
-EXTRA_LINE_COLUMNS = (
-    "phase",
-    "category",
-    "item",
-    "quantity",
-    "unit",
-    "rate_gbp",
-    "contingency_pct",
-)
-CONNECTION_KEYS = ("hiu", "substation", "service_connection", "connection_quoted")
-DEVELOPMENT_CATEGORY = "further_project_development"
-# Table 50 row order (study), with the label used for each key.
-TABLE50_ROWS: tuple[tuple[str, str], ...] = (
-    ("energy_centre_building", "Energy centre building"),
-    ("heat_pumps", "Heat pump"),
-    ("heat_source_works", "Abstraction and discharge connecting pipework and civils"),
-    ("heat_pump_mne", "Heat pump M&E"),
-    ("boilers", "Peak and reserve gas boilers"),
-    ("pressurisation", "Pressurisation"),
-    ("water_treatment", "Water treatment"),
-    ("boiler_flues", "Peak and reserve boiler flues"),
-    ("network_pumps", "Main district heat network pumps"),
-    ("controls", "Controls"),
-    ("other_mne", "Other energy centre M&E"),
-    ("thermal_store", "Thermal store(s)"),
-    ("network_spine", "Heat network spine (pipe and trench costs)"),
-    (
-        "network_branches",
-        "Heat network branches (including pipe, trench, traffic management, etc.)",
-    ),
-    ("connections", "Cost of connections at heat user locations"),
-    ("gas_connection", "Gas grid connection"),
-    ("electricity_connection", "Electricity grid connection"),
-    ("development", "Further project development (e.g. professional fees, legal, design, surveys)"),
-)
-
-
-def _f(doc: str, source: str, default: Any) -> Any:
-    return field(default=default, metadata={"doc": doc, "source": source})
-
 
 def _int(x: Any) -> int:
     return int(x)
@@ -95,148 +52,6 @@ def _int(x: Any) -> int:
 
 def _num(x: Any) -> float:
     return float(x)
-
-
-@dataclass(frozen=True)
-class CostParams:
-    """Parameters of the costing stage (scenario table ``[costing]``).
-
-    Default rates and contingencies are in ``heatmap/data/costing_rates.csv`` (keys such as
-    ``heat_pumps`` GBP/kW, ``hiu`` GBP/dwelling, ``substation`` GBP/kW, ``service_connection``
-    GBP/connection, ``energy_centre_building`` GBP/m2, ``thermal_store`` GBP/m3,
-    ``development`` % of construction) and ``costing_pipe_rates.csv`` (GBP/m by DN and dig class).
-    """
-
-    rates_gbp: dict[str, float] = field(
-        default_factory=dict,
-        metadata={
-            "doc": "override unit rates by key of costing_rates.csv, e.g. {hiu = 3000.0}, GBP",
-            "source": "costing_rates.csv (Killingworth study Tables 46, 50-54; section 7.2.7)",
-        },
-    )
-    contingency_pct: dict[str, float] = field(
-        default_factory=dict,
-        metadata={
-            "doc": "override contingency by key of costing_rates.csv, %",
-            "source": "Killingworth study Table 50 (10-20 % by item)",
-        },
-    )
-    rates_path: str = _f("CSV replacing the bundled costing_rates.csv ('' = bundled)", "", "")
-    pipe_rates_path: str = _f(
-        "CSV replacing the bundled costing_pipe_rates.csv ('' = bundled)", "", ""
-    )
-    energy_centre_m2_per_mw: float = _f(
-        "energy-centre floor area per MW of installed heat-pump + boiler capacity, m2/MW",
-        "Killingworth study Table 22: 693 m2 for 3.811 MW heat pumps + 8 MW boilers = 58.7",
-        58.7,
-    )
-    electrical_kva_per_kw_hp: float = _f(
-        "electricity connection per kW of heat-pump heat output, kVA/kW",
-        "Killingworth study section 7.2.7: 1.4 MVA for 3,811 kW of heat pumps = 0.367",
-        0.367,
-    )
-
-    def __post_init__(self) -> None:
-        """Check override keys and ranges; raise ``ValueError("<field>: ...")``."""
-        known = set(load_cost_rates(self.rates_path or None).index)
-        for name, mapping in (
-            ("rates_gbp", self.rates_gbp),
-            ("contingency_pct", self.contingency_pct),
-        ):
-            unknown = sorted(set(mapping) - known)
-            if unknown:
-                msg = f"{name}: unknown key(s) {unknown}; valid keys: {sorted(known)}"
-                raise ValueError(msg)
-            if any(v < 0 for v in mapping.values()):
-                msg = f"{name}: values must be >= 0"
-                raise ValueError(msg)
-        if any(v > 100 for v in self.contingency_pct.values()):
-            msg = "contingency_pct: values must be within 0-100 %"
-            raise ValueError(msg)
-        if self.energy_centre_m2_per_mw <= 0 or self.electrical_kva_per_kw_hp <= 0:
-            msg = "energy_centre_m2_per_mw: and electrical_kva_per_kw_hp must be > 0"
-            raise ValueError(msg)
-
-
-@dataclass(frozen=True)
-class PlantCapacities:
-    """Energy-centre capacities added in one phase (increments, not cumulative).
-
-    Attributes
-    ----------
-    hp_capacity_kw
-        Heat-pump heat output added, kW.
-    boiler_capacity_kw
-        Peak and reserve boiler capacity added, kW.
-    store_volume_m3
-        Thermal-store volume added, m3.
-    energy_centre_area_m2
-        Building floor area built, m2; ``None`` = ``energy_centre_m2_per_mw`` x (heat pump +
-        boiler MW) when ``new_energy_centre``, else 0 (the study builds the whole centre in
-        Phase 1 and adds plant to it later).
-    electrical_connection_kva
-        Grid connection added, kVA; ``None`` = ``electrical_kva_per_kw_hp`` x heat pump kW.
-    gas_connection_kw
-        Gas supply capacity added, kW; ``None`` = boiler kW.
-    network_peak_kw
-        Design network peak added (sizes the network pumps), kW; ``None`` = from the pipes:
-        growth of the served peak on the root segments of phases up to this one.
-    new_energy_centre
-        Whether this phase builds the energy centre (building, pressurisation, water
-        treatment); ``None`` = only the first phase given.
-    """
-
-    hp_capacity_kw: float = 0.0
-    boiler_capacity_kw: float = 0.0
-    store_volume_m3: float = 0.0
-    energy_centre_area_m2: float | None = None
-    electrical_connection_kva: float | None = None
-    gas_connection_kw: float | None = None
-    network_peak_kw: float | None = None
-    new_energy_centre: bool | None = None
-
-    def __post_init__(self) -> None:
-        """Reject negative capacities."""
-        for name in ("hp_capacity_kw", "boiler_capacity_kw", "store_volume_m3"):
-            if getattr(self, name) < 0:
-                msg = f"{name}: must be >= 0"
-                raise ValueError(msg)
-        for name in (
-            "energy_centre_area_m2",
-            "electrical_connection_kva",
-            "gas_connection_kw",
-            "network_peak_kw",
-        ):
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                msg = f"{name}: must be >= 0 or unset"
-                raise ValueError(msg)
-
-
-@dataclass(frozen=True)
-class CostBreakdown:
-    """A costed bill of quantities.
-
-    Attributes
-    ----------
-    lines
-        One row per line item: ``phase, category, key, item, quantity, unit, rate_gbp,
-        subtotal_gbp (= quantity x rate), contingency_pct, contingency_gbp, total_gbp``.
-        Categories follow the study: ``energy_centre``, ``network``, ``building_connections``,
-        ``further_project_development``.
-    by_phase
-        Per phase and category: ``subtotal_gbp, contingency_gbp, total_gbp``, with an ``all``
-        category row per phase.
-    total_capex_gbp
-        Sum of every line's ``total_gbp``.
-    dn_table
-        Network length and cost by phase, material, DN and dig class (study Table 51 shape).
-    """
-
-    lines: pd.DataFrame
-    by_phase: pd.DataFrame
-    total_capex_gbp: float
-    dn_table: pd.DataFrame
 
 
 def _rates(params: CostParams) -> pd.DataFrame:
@@ -255,6 +70,7 @@ def _line(phase: int, key: str, quantity: float, rates: pd.DataFrame, **kw: Any)
         "phase": _int(phase),
         "category": str(r["category"]),
         "key": key,
+        "component": COMPONENT_OF_KEY.get(key, ""),
         "item": str(kw.get("item", r["item"])),
         "quantity": float(quantity),
         "unit": str(kw.get("unit", r["unit"])),
@@ -419,11 +235,19 @@ def _extra(extra_lines: pd.DataFrame) -> list[dict[str, Any]]:
             msg = f"extra_lines: bad quantity/rate/contingency in line {rec['item']!r}"
             raise InputError(msg)
         key = rec.get("key")
+        component = rec.get("component")
+        if isinstance(component, str) and component and component not in REPLACEMENT_COMPONENTS:
+            msg = (
+                f"extra_lines: component {component!r} of line {rec['item']!r} is not one of "
+                f"{', '.join(REPLACEMENT_COMPONENTS)} (or blank: never replaced)"
+            )
+            raise InputError(msg)
         rows.append(
             {
                 "phase": int(rec["phase"]),
                 "category": str(rec["category"]),
                 "key": str(key) if isinstance(key, str) and key else str(rec["item"]),
+                "component": component if isinstance(component, str) else "",
                 "item": str(rec["item"]),
                 "quantity": qty,
                 "unit": str(rec["unit"]),
@@ -558,53 +382,3 @@ def _network_dn_table(lines: pd.DataFrame, pipes: pd.DataFrame) -> pd.DataFrame:
         net = lines[lines["category"] == "network"]
         return net[["phase", "item", "quantity", "subtotal_gbp"]].reset_index(drop=True)
     return dn_table(df)
-
-
-def table50(breakdown: CostBreakdown) -> pd.DataFrame:
-    """The bill shaped like study Table 50: one row per item, CAPEX incl. contingency by phase.
-
-    Returns
-    -------
-    table
-        Columns ``item, contingency_pct, phase_<n>_gbp ..., total_gbp``; connection keys are
-        merged into "Cost of connections at heat user locations"; a last ``Total`` row.
-        ``contingency_pct`` is the subtotal-weighted mean where an item mixes rates.
-
-    Examples
-    --------
-    The bill of :func:`cost_capex`'s example:
-
-    >>> pipes = pd.DataFrame(
-    ...     {"phase": [1, 1], "u": ["EC", "a"], "v": ["a", "b"], "kind": ["street", "service"],
-    ...      "cost_class": ["soft", "soft"], "material": ["steel", "pex"], "dn": [100, 110],
-    ...      "length_m": [200.0, 20.0], "served_peak_kw": [1000.0, 1000.0]})
-    >>> plant = PlantCapacities(hp_capacity_kw=500.0, boiler_capacity_kw=1000.0,
-    ...                         store_volume_m3=50.0)
-    >>> bill = cost_capex(pipes, plant=plant)
-    >>> t = table50(bill)
-    >>> t.columns.tolist()
-    ['item', 'contingency_pct', 'phase_1_gbp', 'total_gbp']
-    >>> t.iloc[-1]["item"], round(t.iloc[-1]["total_gbp"])
-    ('Total', 1404324)
-    """
-    df = breakdown.lines.copy()
-    df["row"] = np.where(df["key"].isin(CONNECTION_KEYS), "connections", df["key"])
-    labels = dict(TABLE50_ROWS)
-    order = [k for k, _ in TABLE50_ROWS] + [k for k in dict.fromkeys(df["row"]) if k not in labels]
-    item_for = {**labels, **dict(zip(df["row"], df["item"], strict=True))}
-    item_for.update(labels)
-    piv = df.pivot_table(index="row", columns="phase", values="total_gbp", aggfunc="sum")
-    sub = df.groupby("row")[["subtotal_gbp", "contingency_gbp"]].sum()
-    phases = sorted(df["phase"].unique())
-    out = pd.DataFrame({"row": [r for r in order if r in piv.index]})
-    out["item"] = out["row"].map(item_for)
-    weighted = 100.0 * sub["contingency_gbp"] / sub["subtotal_gbp"].where(sub["subtotal_gbp"] > 0)
-    out["contingency_pct"] = out["row"].map(weighted)
-    for ph in phases:
-        out[f"phase_{ph}_gbp"] = out["row"].map(piv[ph]).fillna(0.0)
-    cols = [f"phase_{ph}_gbp" for ph in phases]
-    out["total_gbp"] = out[cols].sum(axis=1)
-    total = {"row": "total", "item": "Total", "contingency_pct": np.nan}
-    total.update({c: out[c].sum() for c in [*cols, "total_gbp"]})
-    out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
-    return out.drop(columns="row")

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -23,14 +20,20 @@ import numpy.typing as npt
 import pandas as pd
 
 from heatmap import schema as sch
-from heatmap._data import user_or_bundled_csv
 from heatmap.demand.estimate import diversity_factor
+from heatmap.design._types import HOURS_PER_YEAR, SEGMENT_COLUMNS, SizingParams, SizingResult
 from heatmap.design.physics import (
     darcy_friction_factor,
     design_flow_kg_per_s,
-    pair_loss_coefficient_w_per_mk,
     pressure_gradient_pa_per_m,
     water_properties,
+)
+from heatmap.design.pipe_catalogue import (
+    heat_loss_w_per_m,
+    load_pipe_catalogue,
+    max_capacity_kw,
+    pair_coefficients,
+    temperature_regime,
 )
 from heatmap.design.rates import load_pipe_rates, pipe_capex_gbp
 from heatmap.errors import CRSError, InputError, SchemaError, SizingError
@@ -43,6 +46,7 @@ __all__ = [
     "dn_table",
     "heat_loss_w_per_m",
     "load_pipe_catalogue",
+    "max_capacity_kw",
     "pressure_gradient_pa_per_m",
     "size_pipes",
     "temperature_regime",
@@ -50,379 +54,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-HOURS_PER_YEAR = 8760.0
-SEGMENT_COLUMNS = (
-    "segment_id",
-    "u",
-    "v",
-    sch.LENGTH_M,
-    sch.KIND,
-    sch.COST_CLASS,
-    sch.SERVED_HEAT_MWH_PER_A,
-    sch.SERVED_PEAK_KW,
-    sch.N_DOWNSTREAM,
-    sch.PHASE,
-)
-CATALOGUE_COLUMNS = (
-    "pipe_id",
-    "material",
-    "dn",
-    "outer_diameter_mm",
-    "inner_diameter_mm",
-    "roughness_mm",
-    "max_velocity_m_per_s",
-    "source",
-)
-
-
-def _f(doc: str, source: str, default: Any) -> Any:
-    return field(default=default, metadata={"doc": doc, "source": source})
-
-
-@dataclass(frozen=True)
-class SizingParams:
-    """Parameters of the sizing stage (scenario table ``[sizing]``)."""
-
-    flow_temp_c: float = _f(
-        "design (peak) flow temperature, °C",
-        "Killingworth study §7.2.5: 70 °C existing (55 new)",
-        70.0,
-    )
-    return_temp_c: float = _f(
-        "design (peak) return temperature, °C",
-        "Killingworth study §7.2.5: 45 °C existing (30 new)",
-        45.0,
-    )
-    ground_temp_c: float = _f(
-        "undisturbed ground temperature at pipe depth, annual mean, °C",
-        "UK mean annual soil temperature at ~1 m, about 10 °C",
-        10.0,
-    )
-    max_velocity_m_per_s: float | None = _f(
-        "one velocity limit for every DN, m/s; unset = the catalogue's limit per DN (1.0-3.0 m/s)",
-        "catalogue: typical 0.5-2.5 m/s rising with DN (vicus-software.com dimensioning guide)",
-        None,
-    )
-    max_pressure_gradient_pa_per_m: float = _f(
-        "largest frictional pressure gradient in street (spine/branch) pipes, Pa/m",
-        "typical design 100-200 Pa/m (vicus-software.com pressure-loss guide); mid value",
-        150.0,
-    )
-    max_pressure_gradient_service_pa_per_m: float = _f(
-        "largest pressure gradient in service pipes to buildings, Pa/m",
-        "short service pipes are commonly allowed up to ~300 Pa/m (upper end of 100-300 Pa/m)",
-        300.0,
-    )
-    roughness_mm: float | None = _f(
-        "absolute wall roughness for every pipe, mm; unset = catalogue (steel 0.05, PEX 0.007)",
-        "typical new steel 0.05 mm, PE-X 0.007 mm",
-        None,
-    )
-    insulation_series: int = _f(
-        "EN 253 insulation series (the catalogue needs a casing_od_series<N>_mm column)",
-        "Killingworth study Appendix 4: series 2",
-        2,
-    )
-    insulation_conductivity_w_per_mk: float = _f(
-        "thermal conductivity of the PUR insulation, W/mK",
-        "aged PUR, EN 253 λ50 <= 0.029; 0.027 reproduces ../shared facts table",
-        0.027,
-    )
-    ground_conductivity_w_per_mk: float = _f(
-        "thermal conductivity of the soil, W/mK", "EN 13941-1 typical moist soil 1.5", 1.5
-    )
-    cover_depth_m: float = _f(
-        "soil cover above the casings, m", "common UK minimum cover in roads 0.6 m", 0.6
-    )
-    pipe_spacing_m: float = _f(
-        "clear distance between flow and return casings, m",
-        "manufacturer trench guides 0.15 m",
-        0.15,
-    )
-    service_material: Literal["pex", "steel"] = _f(
-        "pipe material tried first for service segments (steel used when it cannot carry the load)",
-        "Killingworth study Appendix 4: flexible polymer pipe for small diameters",
-        "pex",
-    )
-    apply_diversity: bool = _f(
-        "multiply served_peak_kw by f(n) = 0.62 + 0.38/n (when the route gives undiversified sums)",
-        "THERMOS diversity curve; the route stage normally diversifies already",
-        False,
-    )
-    variable_temperature: bool = _f(
-        "variable-temperature operation for annual losses (peak regime in winter, summer regime)",
-        "Killingworth study §7.2.5 / §7.4.2",
-        False,
-    )
-    summer_flow_temp_c: float = _f(
-        "summer flow temperature, °C", "Killingworth study §7.2.5: 65 °C", 65.0
-    )
-    summer_return_temp_c: float = _f(
-        "summer return temperature, °C", "Killingworth study §7.2.5: 35 °C", 35.0
-    )
-    fittings_allowance_pct: float = _f(
-        "singular losses (bends, tees, valves) as % of pipe friction on the index path",
-        "engineering allowance (equivalent-length practice 10-30 %)",
-        20.0,
-    )
-    plant_pressure_drop_kpa: float = _f(
-        "pressure drop through the energy-centre plant and headers, kPa",
-        "engineering allowance for heat-pump condensers, boilers and headers",
-        50.0,
-    )
-    substation_pressure_drop_kpa: float = _f(
-        "differential pressure kept at the index customer (HIU/PHE and control valve), kPa",
-        "typical minimum 0.3-0.5 bar at the critical consumer (vicus-software.com guide)",
-        50.0,
-    )
-    pump_efficiency: float = _f(
-        "wire-to-water efficiency of the network pumps, 0-1",
-        "typical large variable-speed pump set",
-        0.7,
-    )
-    loss_share_limit_pct: float = _f(
-        "heat-loss share above which the result is flagged, %",
-        "CIBSE/ADE CP1, Killingworth study §7.2.5 footnote 3: < 10 %",
-        10.0,
-    )
-
-    def __post_init__(self) -> None:
-        """Check ranges; raise ``ValueError("<field>: ...")``."""
-        checks: list[tuple[bool, str]] = [
-            (
-                self.flow_temp_c > self.return_temp_c,
-                "return_temp_c: must be below flow_temp_c (raise the flow or lower the return)",
-            ),
-            (
-                self.summer_flow_temp_c > self.summer_return_temp_c,
-                "summer_return_temp_c: must be below summer_flow_temp_c",
-            ),
-            (
-                self.return_temp_c >= 0 and self.flow_temp_c <= 100,
-                "flow_temp_c: keep within 0-100 °C",
-            ),
-            (-5 <= self.ground_temp_c <= 30, "ground_temp_c: expected -5 to 30 °C"),
-            (
-                self.max_pressure_gradient_pa_per_m > 0,
-                "max_pressure_gradient_pa_per_m: must be > 0",
-            ),
-            (
-                self.max_pressure_gradient_service_pa_per_m > 0,
-                "max_pressure_gradient_service_pa_per_m: must be > 0",
-            ),
-            (
-                self.max_velocity_m_per_s is None or self.max_velocity_m_per_s > 0,
-                "max_velocity_m_per_s: must be > 0 or unset",
-            ),
-            (self.roughness_mm is None or self.roughness_mm >= 0, "roughness_mm: must be >= 0"),
-            (self.insulation_series in (1, 2, 3), "insulation_series: must be 1, 2 or 3"),
-            (self.insulation_conductivity_w_per_mk > 0, "insulation_conductivity_w_per_mk: > 0"),
-            (self.ground_conductivity_w_per_mk > 0, "ground_conductivity_w_per_mk: must be > 0"),
-            (self.cover_depth_m > 0, "cover_depth_m: must be > 0"),
-            (self.pipe_spacing_m >= 0, "pipe_spacing_m: must be >= 0"),
-            (self.fittings_allowance_pct >= 0, "fittings_allowance_pct: must be >= 0"),
-            (self.plant_pressure_drop_kpa >= 0, "plant_pressure_drop_kpa: must be >= 0"),
-            (self.substation_pressure_drop_kpa >= 0, "substation_pressure_drop_kpa: must be >= 0"),
-            (0 < self.pump_efficiency <= 1, "pump_efficiency: must be in (0, 1]"),
-            (self.loss_share_limit_pct > 0, "loss_share_limit_pct: must be > 0"),
-        ]
-        for ok, msg in checks:
-            if not ok:
-                raise ValueError(msg)
-
-
-@dataclass(frozen=True)
-class SizingResult:
-    """Sized pipes and network-level hydraulics and losses.
-
-    Attributes
-    ----------
-    pipes
-        The segments plus ``diversity_factor``, ``design_peak_kw``, ``design_flow_kg_per_s``,
-        ``pipe_id``, ``material``, ``dn``, ``inner_diameter_mm``, ``velocity_m_per_s``,
-        ``pressure_drop_pa_per_m`` (one pipe, at the mean water temperature),
-        ``heat_loss_w_per_m`` (flow + return pair per metre of trench, design temperatures),
-        ``heat_loss_mwh_per_a``, ``capex_gbp`` (pipe and trench, excl. contingency),
-        ``cum_pressure_drop_kpa`` (flow + return friction incl. fittings, root to the segment's
-        downstream end) and ``on_index_path``.
-    index_path
-        Segment ids from the energy centre to the hydraulically most remote customer.
-    pump_head_kpa
-        Flow + return friction on the index path x (1 + fittings allowance) + plant and
-        substation allowances.
-    pump_power_kw
-        Electrical power at design flow: head x volume flow / pump efficiency.
-    design_flow_kg_per_s
-        Mass flow leaving the energy centre.
-    annual_heat_loss_mwh_per_a, heat_delivered_mwh_per_a
-        Network heat loss and the heat delivered to customers (served heat of the root segments).
-    loss_share_pct
-        Loss as % of heat put into the network (delivered + losses), the study's and CP1's basis
-        (study Phase 1: 1,113 / 11,803 = 9.4 %).
-    loss_share_flagged
-        ``loss_share_pct`` above ``params.loss_share_limit_pct``.
-    dn_table
-        Table 51 shape: ``phase, material, dn, length_soft_m, length_hard_m, length_m,
-        capex_gbp, capex_gbp_per_m``, largest DN first within each phase.
-    params
-        The parameters used.
-    """
-
-    pipes: gpd.GeoDataFrame
-    index_path: tuple[object, ...]
-    pump_head_kpa: float
-    pump_power_kw: float
-    design_flow_kg_per_s: float
-    annual_heat_loss_mwh_per_a: float
-    heat_delivered_mwh_per_a: float
-    loss_share_pct: float
-    loss_share_flagged: bool
-    dn_table: pd.DataFrame
-    params: SizingParams
-
-
-def load_pipe_catalogue(path: str | Path | None = None) -> pd.DataFrame:
-    """Load and validate the pipe catalogue.
-
-    Parameters
-    ----------
-    path
-        CSV with columns ``pipe_id, material, dn, outer_diameter_mm, inner_diameter_mm,
-        casing_od_series<N>_mm, roughness_mm, max_velocity_m_per_s, source``; ``None`` loads
-        the bundled ``heatmap/data/sizing_pipe_catalogue.csv`` (steel DN20-DN600 with EN 253
-        series-2 casings, PE-X 25-110 service pipes).
-
-    Returns
-    -------
-    catalogue
-        Frame sorted by material and inner diameter.
-
-    Examples
-    --------
-    >>> cat = load_pipe_catalogue()
-    >>> cat.groupby("material")["dn"].agg(["min", "max", "size"]).to_dict("index")
-    {'pex': {'min': 25, 'max': 110, 'size': 8}, 'steel': {'min': 20, 'max': 600, 'size': 18}}
-
-    Raises
-    ------
-    InputError
-        Missing columns, a blank cell (missing DN or dimension), duplicate DNs, non-positive
-        sizes, inner diameter not below outer, inner diameters that do not rise with DN, or no
-        steel series.
-    """
-    df, name = user_or_bundled_csv(path, "sizing_pipe_catalogue.csv", what="pipe catalogue")
-    missing = [c for c in CATALOGUE_COLUMNS if c not in df.columns]
-    if missing:
-        msg = f"{name}: missing column(s) {', '.join(missing)}"
-        raise SchemaError(msg)
-    num = [c for c in df.columns if c.endswith(("_mm", "_m_per_s")) or c == "dn"]
-    vals = df[num].apply(pd.to_numeric, errors="coerce")
-    blank = vals.isna().any(axis=1) | df["material"].isna() | df["pipe_id"].isna()
-    if blank.any():
-        rows = ", ".join(str(df.loc[i, "pipe_id"]) for i in df.index[blank])
-        msg = f"{name}: pipe(s) {rows} have a missing DN or dimension; fill every cell"
-        raise InputError(msg)
-    df = df.copy()
-    df[num] = vals.astype(float)
-    df["dn"] = df["dn"].astype(int)
-    if (df[num] <= 0).drop(columns=["roughness_mm"]).any(axis=None) or (
-        df["roughness_mm"] < 0
-    ).any():
-        msg = f"{name}: sizes and velocity limits must be > 0 and roughness >= 0"
-        raise InputError(msg)
-    if (df["inner_diameter_mm"] >= df["outer_diameter_mm"]).any():
-        msg = f"{name}: inner_diameter_mm must be below outer_diameter_mm"
-        raise InputError(msg)
-    if df.duplicated(["material", "dn"]).any() or df["pipe_id"].duplicated().any():
-        msg = f"{name}: duplicate pipe_id or material/DN rows"
-        raise InputError(msg)
-    if not (df["material"] == "steel").any():
-        msg = f"{name}: no steel pipes; street segments are sized from the steel series"
-        raise InputError(msg)
-    df = df.sort_values(["material", "dn"]).reset_index(drop=True)
-    for material, grp in df.groupby("material", sort=False):
-        if (np.diff(grp["inner_diameter_mm"].to_numpy()) <= 0).any():
-            msg = f"{name}: {material} inner diameters must rise with DN"
-            raise InputError(msg)
-    return df
-
-
-def temperature_regime(
-    load_fraction: npt.ArrayLike, params: SizingParams | None = None
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Hourly flow and return temperatures of variable-temperature operation (study §7.2.5).
-
-    Linear in the hour's load as a fraction of peak: the summer regime (65/35 °C) at zero load,
-    the peak regime (70/45 °C) at peak.
-
-    Examples
-    --------
-    >>> flow, ret = temperature_regime([0.0, 0.5, 1.0])
-    >>> flow.tolist(), ret.tolist()
-    ([65.0, 67.5, 70.0], [35.0, 40.0, 45.0])
-    """
-    p = params or SizingParams()
-    x = np.clip(np.asarray(load_fraction, dtype=float), 0.0, 1.0)
-    flow = p.summer_flow_temp_c + x * (p.flow_temp_c - p.summer_flow_temp_c)
-    ret = p.summer_return_temp_c + x * (p.return_temp_c - p.summer_return_temp_c)
-    return flow, ret
-
-
-def _casing_column(catalogue: pd.DataFrame, series: int) -> str:
-    col = f"casing_od_series{series}_mm"
-    if col not in catalogue.columns:
-        msg = f"the pipe catalogue has no {col} column for insulation series {series}"
-        raise InputError(msg)
-    return col
-
-
-def _pair_coefficients(catalogue: pd.DataFrame, p: SizingParams) -> npt.NDArray[np.float64]:
-    col = _casing_column(catalogue, p.insulation_series)
-    return pair_loss_coefficient_w_per_mk(
-        catalogue["outer_diameter_mm"].to_numpy() / 1e3,
-        catalogue[col].to_numpy(dtype=float) / 1e3,
-        insulation_conductivity_w_per_mk=p.insulation_conductivity_w_per_mk,
-        ground_conductivity_w_per_mk=p.ground_conductivity_w_per_mk,
-        cover_depth_m=p.cover_depth_m,
-        pipe_spacing_m=p.pipe_spacing_m,
-    )
-
-
-def heat_loss_w_per_m(
-    dn: int,
-    *,
-    flow_temp_c: float,
-    return_temp_c: float,
-    ground_temp_c: float,
-    series: int = 2,
-    material: str = "steel",
-    catalogue: pd.DataFrame | None = None,
-    params: SizingParams | None = None,
-) -> float:
-    """Heat loss of a buried flow + return pair per metre of trench, W/m.
-
-    ``q = (U1 - U2) (T_flow + T_return - 2 T_ground)`` with ``U1 - U2`` from the EN 13941-1
-    two-pipe formula (see :func:`heatmap.design.physics.pair_loss_coefficient_w_per_mk`) for
-    the catalogue pipe's outer and casing diameters and the soil/insulation values in ``params``.
-
-    Examples
-    --------
-    DN100 series 2 at 70/40 °C in 8 °C ground: ``0.2269 x (70 + 40 - 16)``.
-
-    >>> q = heat_loss_w_per_m(100, flow_temp_c=70.0, return_temp_c=40.0, ground_temp_c=8.0)
-    >>> round(q, 1)
-    21.3
-    """
-    cat = load_pipe_catalogue() if catalogue is None else catalogue
-    p = params or SizingParams()
-    p = replace(p, insulation_series=series)
-    row = cat[(cat["material"] == material) & (cat["dn"] == int(dn))]
-    if row.empty:
-        msg = f"no {material} DN{dn} in the pipe catalogue"
-        raise InputError(msg)
-    u = float(_pair_coefficients(row, p)[0])
-    return u * (flow_temp_c + return_temp_c - 2.0 * ground_temp_c)
 
 
 def _validate_segments(segments: gpd.GeoDataFrame) -> None:
@@ -608,50 +239,6 @@ def dn_table(pipes: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def max_capacity_kw(
-    *, params: SizingParams | None = None, catalogue: pd.DataFrame | None = None
-) -> float:
-    """Largest design peak (kW) one spine can carry: the largest steel pipe at its limits.
-
-    Parameters
-    ----------
-    params
-        Design temperatures and velocity / pressure-gradient limits.
-    catalogue
-        Pipe catalogue (default bundled).
-
-    Returns
-    -------
-    capacity_kw
-        Heat carried by the largest steel DN at the highest mass flow within both limits,
-        at the design flow and return temperatures (resolved to 0.1 % of the flow).
-
-    Examples
-    --------
-    >>> round(max_capacity_kw() / 1000)  # MW through DN600 at 70/45 °C
-    86
-    """
-    p = params or SizingParams()
-    cat = load_pipe_catalogue() if catalogue is None else catalogue
-    steel = cat[cat["material"] == "steel"]
-    row = steel.iloc[int(np.argmax(steel["dn"].to_numpy()))]
-    t_mean = 0.5 * (p.flow_temp_c + p.return_temp_c)
-    rho, cp, _ = water_properties(t_mean)
-    d = float(row["inner_diameter_mm"]) / 1e3
-    eps = p.roughness_mm if p.roughness_mm is not None else float(row["roughness_mm"])
-    vmax = (
-        p.max_velocity_m_per_s
-        if p.max_velocity_m_per_s is not None
-        else float(row["max_velocity_m_per_s"])
-    )
-    area_m2 = np.pi * d**2 / 4.0
-    flows = np.geomspace(1e-3, vmax * rho * area_m2, 8000)
-    grad = pressure_gradient_pa_per_m(flows, d, roughness_mm=eps, temp_c=t_mean)
-    ok = flows[grad <= p.max_pressure_gradient_pa_per_m]
-    flow = float(ok.max()) if ok.size else 0.0
-    return float(flow * cp * (p.flow_temp_c - p.return_temp_c) / 1e3)
-
-
 def size_pipes(
     segments: gpd.GeoDataFrame,
     *,
@@ -743,7 +330,7 @@ def size_pipes(
     pipes[sch.VELOCITY_M_PER_S] = vel
     pipes[sch.PRESSURE_DROP_PA_PER_M] = grad
 
-    u12 = _pair_coefficients(cat, p)[choice]
+    u12 = pair_coefficients(cat, p)[choice]
     length = pipes[sch.LENGTH_M].to_numpy(dtype=float)
     pipes[sch.HEAT_LOSS_W_PER_M] = u12 * (p.flow_temp_c + p.return_temp_c - 2.0 * p.ground_temp_c)
     excess = _annual_mean_excess_c(p, hourly_flow_temp_c, hourly_return_temp_c)

@@ -58,7 +58,7 @@ def npv(rate: float, cashflows: Sequence[float] | np.ndarray) -> float:
     --------
     ``-1000 + 600 / 1.035 + 600 / 1.035^2``:
 
-    >>> from heatmap.economics.appraisal import npv
+    >>> from heatmap.economics import npv
     >>> round(npv(0.035, [-1000.0, 600.0, 600.0]), 2)
     139.82
     >>> npv(0.0, [-1000.0, 600.0, 600.0])
@@ -78,7 +78,7 @@ def _sign_changes(arr: np.ndarray) -> int:
 
 
 def irr(cashflows: Sequence[float] | np.ndarray) -> float | None:
-    """Internal rate of return as a fraction per year, or None when there is no unique IRR.
+    """Return the internal rate of return (fraction per year), or None when it is not unique.
 
     Returns None (never a guessed number) when the cashflows never change sign (no IRR exists),
     when NPV has no root between -99 % and +1,000 % a year, or when it has several roots there
@@ -100,7 +100,7 @@ def irr(cashflows: Sequence[float] | np.ndarray) -> float | None:
     --------
     ``-1000 + 600 x + 600 x^2 = 0`` with ``x = 1 / (1 + r)`` gives ``x = 0.88443``, r = 13.07 %:
 
-    >>> from heatmap.economics.appraisal import irr
+    >>> from heatmap.economics import irr
     >>> round(irr([-1000.0, 600.0, 600.0]), 4)
     0.1307
 
@@ -158,7 +158,7 @@ def simple_payback_years(cashflows: Sequence[float] | np.ndarray) -> int | None:
 
     Examples
     --------
-    >>> from heatmap.economics.appraisal import simple_payback_years
+    >>> from heatmap.economics import simple_payback_years
     >>> simple_payback_years([-100.0, 50.0, 60.0])
     2
     >>> simple_payback_years([-100.0, 10.0, 10.0]) is None

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from heatmap.outputs.figures import save_figure, styled
 
 if TYPE_CHECKING:
-    from heatmap.economics.appraisal import EconomicsResult
+    from heatmap.economics import EconomicsResult
 
 __all__ = ["plot_cashflow", "plot_tornado"]
 

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from heatmap.outputs.figures import save_figure, styled
 
 if TYPE_CHECKING:
-    from heatmap.plant.operation import DispatchResult, SweepResult
+    from heatmap.plant import DispatchResult, SweepResult
 
 __all__ = ["plot_annual_profile", "plot_load_duration", "plot_sweep", "plot_typical_days"]
 

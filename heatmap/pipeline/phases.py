@@ -21,12 +21,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from heatmap import plant as dispatch
 from heatmap import schema
 from heatmap.demand import estimate as demand
 from heatmap.design import costing, sizing
 from heatmap.economics import appraisal as economics
 from heatmap.errors import ConfigError, InputError
-from heatmap.plant import operation as dispatch
 
 if TYPE_CHECKING:
     from heatmap.pipeline.scenario import Scenario
@@ -330,6 +330,10 @@ def economics_phases(
                 [p.hp_heat_mwh_per_a for p in plants], "heat-pump heat"
             ),
             "heat_pump_kw": _increments([r.hp_capacity_kw for r in res], "heat-pump capacity"),
+            "pumping_electricity_mwh_per_a": _increments(
+                [r.energy_balance_mwh.get("pumping_electricity_mwh", 0.0) for r in res], "pumping"
+            ),
+            "electricity_price_factor": [r.electricity_price_factor for r in res],
         }
     )
 

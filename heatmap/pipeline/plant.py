@@ -7,18 +7,19 @@ the economics inputs with each phase's start year.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from heatmap import plant as dispatch
 from heatmap import schema
 from heatmap.demand import estimate as demand
 from heatmap.design import costing, sizing
 from heatmap.economics import appraisal as economics
 from heatmap.ingest import weather
 from heatmap.pipeline import phases as phasing
-from heatmap.plant import operation as dispatch
 
 if TYPE_CHECKING:
     from heatmap.pipeline.scenario import Scenario
@@ -101,7 +102,9 @@ def plant_dispatch(
     Network losses are spread evenly over the year (the pipes stay at their regime temperatures
     whatever the load).
     """
-    return _dispatch_with_losses(connected, sized.annual_heat_loss_mwh_per_a, wx, params)
+    return _dispatch_with_losses(
+        connected, sized.annual_heat_loss_mwh_per_a, wx, _on_network(params, sized)
+    )
 
 
 def _dispatch_with_losses(
@@ -109,7 +112,19 @@ def _dispatch_with_losses(
 ) -> dispatch.DispatchResult:
     load_kw = network_profile_kw(connected, wx)
     losses_kw = losses_mwh_per_a * 1000.0 / load_kw.size
-    return dispatch.dispatch(load_kw, params=params, losses_kw=losses_kw)
+    return dispatch.dispatch(
+        load_kw, params=params, losses_kw=losses_kw, air_temp_c=wx.temperature_c
+    )
+
+
+def _on_network(params: dispatch.DispatchParams, sized: sizing.SizingResult) -> Any:
+    """Return the plant on this network: its pump power and design temperature difference."""
+    delta_t = sized.params.flow_temp_c - sized.params.return_temp_c
+    return dataclasses.replace(
+        params,
+        network_pump_kw=params.network_pump_kw or sized.pump_power_kw,
+        store_delta_t_k=params.store_delta_t_k if params.store_delta_t_k is not None else delta_t,
+    )
 
 
 def phase_dispatch(
@@ -126,10 +141,11 @@ def phase_dispatch(
         One cumulative dispatch per phase in phase order; the last equals
         :func:`plant_dispatch` on all the connected loads.
     """
+    on_network = _on_network(params, sized)
     return phasing.plant_phases(
         connected,
         sized,
-        lambda built, losses: _dispatch_with_losses(built, losses, wx, params),
+        lambda built, losses: _dispatch_with_losses(built, losses, wx, on_network),
     )
 
 
@@ -159,8 +175,9 @@ def plant_sweep(
         load_kw,
         hp_capacities_kw=[round(share * peak_kw, 1) for share in SWEEP_HP_SHARES_OF_PEAK],
         store_volumes_m3=SWEEP_STORE_VOLUMES_M3,
-        params=params,
+        params=_on_network(params, sized),
         losses_kw=losses_kw,
+        air_temp_c=wx.temperature_c,
     )
 
 
@@ -260,7 +277,7 @@ def economics_inputs(
             "dwellings": np.maximum(dwellings, domestic.to_numpy().astype(np.int64)),
         }
     )
-    lines = lines[["phase", "category", "item", "total_gbp"]]
+    lines = lines[["phase", "category", "component", "item", "total_gbp"]]
     return economics.EconomicsInputs(capex_lines=lines, phases=phase_rows, connections=connections)
 
 

@@ -1,4 +1,4 @@
-"""Hourly energy-centre dispatch (heat pump → thermal store → boilers) and plant sizing.
+"""Hourly energy-centre dispatch (heat pump → thermal store → boilers).
 
 Over 8,760 hours, the network's demand plus losses is met in merit order by the heat pump(s),
 the thermal store, optional electric boilers and the gas peak/reserve boilers. The heat pump has a
@@ -14,324 +14,36 @@ The store makes the problem sequential, so the core is a tight loop over Python 
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-import math
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from heatmap._io import atomic_path
-from heatmap.errors import InfeasibleDispatchError, InputError, SizingError
-from heatmap.outputs.plant_figures import plot_annual_profile as plot_annual_profile
-from heatmap.outputs.plant_figures import plot_load_duration as plot_load_duration
-from heatmap.outputs.plant_figures import plot_sweep as plot_sweep
-from heatmap.outputs.plant_figures import plot_typical_days as plot_typical_days
-from heatmap.plant.params import DispatchParams as DispatchParams
+from heatmap.errors import InfeasibleDispatchError
+from heatmap.plant._types import HOURS_PER_YEAR, WATER_KWH_PER_M3_K, DispatchResult, as_hourly
+from heatmap.plant.merit_order import PlantLimits, merit_order_loop
+from heatmap.plant.params import DispatchParams
+from heatmap.plant.ratings import (
+    boiler_capacity_n_plus_1_kw,
+    cop,
+    downtime_start_days,
+    hp_available,
+    hp_modules,
+    store_delta_t_k,
+    store_volume_m3,
+)
+from heatmap.plant.sources import defrost_factor, source_limited_output_kw, source_temperature_c
+from heatmap.plant.tariffs import electricity_prices_gbp_per_mwh
 
-__all__ = [
-    "DispatchParams",
-    "DispatchResult",
-    "SweepResult",
-    "boiler_capacity_n_plus_1_kw",
-    "cop",
-    "dispatch",
-    "dispatch_summary",
-    "hp_available",
-    "hp_capacity_for_share",
-    "plot_annual_profile",
-    "plot_load_duration",
-    "plot_sweep",
-    "plot_typical_days",
-    "sizing_sweep",
-    "store_capacity_kwh",
-    "write_dispatch_csv",
-]
+__all__ = ["dispatch", "dispatch_summary", "write_dispatch_csv"]
 
 logger = logging.getLogger(__name__)
 
-HOURS_PER_YEAR = 8760
-WATER_KWH_PER_M3_K = 1.147  # rho*c of water at about 50 °C: 988 kg/m3 x 4.18 kJ/kgK / 3600
-_KELVIN = 273.15
-
-
-@dataclass(frozen=True)
-class DispatchResult:
-    """One year of hourly dispatch.
-
-    ``hourly`` has 8,760 rows and the columns ``demand_kw``, ``losses_kw``, ``load_kw`` (demand +
-    losses), ``hp_kw``, ``store_charge_kw``, ``store_discharge_kw``, ``store_level_kwh`` (end of
-    hour), ``store_loss_kw``, ``electric_boiler_kw``, ``boiler_kw``, ``unmet_kw``,
-    ``electricity_kw``, ``gas_kw``, ``cop``, ``flow_temp_c``, ``hp_available``. In every hour
-    ``hp + discharge + electric_boiler + boiler + unmet = load + charge``.
-    ``energy_balance_mwh`` is the annual sum of each of these, in MWh.
-    ``low_carbon_share_pct`` is the share of the load not met by gas boilers or left unmet.
-    """
-
-    hourly: pd.DataFrame
-    energy_balance_mwh: dict[str, float]
-    low_carbon_share_pct: float
-    spf: float
-    hp_running_hours: int
-    hp_starts: int
-    unmet_mwh: float
-    hp_capacity_kw: float
-    store_volume_m3: float
-    store_capacity_kwh: float
-    boiler_capacity_kw: float
-    electric_boiler_kw: float
-    electricity_mwh: float
-    gas_mwh: float
-    running_cost_gbp: float
-    peak_load_kw: float
-
-
-@dataclass(frozen=True)
-class SweepResult:
-    """Heat-pump capacity x store volume sizing sweep.
-
-    ``table`` has one row per option with ``hp_capacity_kw``, ``store_volume_m3``,
-    ``boiler_capacity_kw``, ``low_carbon_share_pct``, ``spf``, ``electricity_mwh``, ``gas_mwh``,
-    ``unmet_mwh``, ``running_cost_gbp_per_a``, ``capex_gbp``, ``annualised_cost_gbp_per_a``,
-    ``meets_target`` and ``chosen``. ``chosen`` is that row (the least annualised cost among
-    those meeting the target), or None when no option meets it (``note`` says why).
-    """
-
-    table: pd.DataFrame
-    chosen: pd.Series | None
-    target_low_carbon_share_pct: float
-    note: str
-
-
-def cop(
-    source_temp_c: np.ndarray | float,
-    sink_temp_c: np.ndarray | float,
-    *,
-    params: DispatchParams | None = None,
-) -> np.ndarray:
-    """Return heat-pump COP for source and sink (flow) temperatures.
-
-    ``carnot``: ``COP = η · T_cond / (T_cond − T_evap)`` with ``T_cond = flow + approach`` and
-    ``T_evap = source − approach`` (kelvin). ``curve``: linear interpolation of the
-    manufacturer's COP in the lift ``flow − source`` (held constant beyond the end points).
-
-    Parameters
-    ----------
-    source_temp_c
-        Source temperature(s), °C.
-    sink_temp_c
-        Flow temperature(s), °C (broadcast with ``source_temp_c``).
-    params
-        Model and its coefficients (defaults: :class:`DispatchParams`).
-
-    Returns
-    -------
-    cop
-        COP (heat out / electricity in), at least 1.
-
-    Examples
-    --------
-    Carnot model with the defaults (efficiency 0.55, 3 K approach): a 12 °C source and 70 °C
-    flow give ``0.55 x 346.15 K / (346.15 K - 282.15 K) = 2.97``:
-
-    >>> round(float(cop(12.0, 70.0)), 4)
-    2.9747
-    >>> cop(np.array([5.0, 12.0]), 55.0).round(2).tolist()  # lower flow, smaller lift
-    [3.25, 3.72]
-    """
-    p = params or DispatchParams()
-    src = np.asarray(source_temp_c, dtype=float)
-    sink = np.asarray(sink_temp_c, dtype=float)
-    if np.any(sink <= src):
-        msg = "cop: every flow (sink) temperature must be above the source temperature"
-        raise InputError(msg)
-    if p.cop_model == "curve":
-        out = np.interp(sink - src, np.asarray(p.cop_curve_lift_k), np.asarray(p.cop_curve_cop))
-    else:
-        t_cond = sink + p.temperature_approach_k + _KELVIN
-        t_evap = src - p.temperature_approach_k + _KELVIN
-        out = p.carnot_efficiency * t_cond / (t_cond - t_evap)
-    return np.asarray(np.maximum(out, 1.0), dtype=float)
-
-
-def store_capacity_kwh(params: DispatchParams) -> float:
-    """Return usable store heat, kWh: ``volume x ΔT x ρc``.
-
-    Examples
-    --------
-    >>> store_capacity_kwh(DispatchParams(store_volume_m3=200.0, store_delta_t_k=30.0))
-    6882.0
-    """
-    return params.store_volume_m3 * params.store_delta_t_k * WATER_KWH_PER_M3_K
-
-
-def boiler_capacity_n_plus_1_kw(peak_kw: float, hp_capacity_kw: float, unit_kw: float) -> float:
-    """Return n+1 gas boiler capacity: the peak is met after any single unit fails.
-
-    With the heat pump counted as one unit: ``n x unit >= peak`` (heat pump failed) and
-    ``hp + (n - 1) x unit >= peak`` (one boiler failed); the smallest such n. The study's
-    4.6 MW peak with a 2.51 MW heat pump and 2.5 MW units gives 5 MW (Table 22).
-
-    Parameters
-    ----------
-    peak_kw
-        Peak load, kW.
-    hp_capacity_kw
-        Heat-pump capacity, kW.
-    unit_kw
-        One boiler's capacity, kW.
-
-    Returns
-    -------
-    capacity_kw
-        ``n x unit_kw``.
-
-    Examples
-    --------
-    >>> boiler_capacity_n_plus_1_kw(4600.0, 2510.0, 2500.0)  # study Table 22
-    5000.0
-    """
-    n_hp_failed = math.ceil(peak_kw / unit_kw - 1e-9)
-    n_boiler_failed = math.ceil(max(peak_kw - hp_capacity_kw, 0.0) / unit_kw - 1e-9) + 1
-    return float(max(n_hp_failed, n_boiler_failed, 1) * unit_kw)
-
-
-def hp_available(params: DispatchParams) -> np.ndarray:
-    """Return an 8,760 boolean array, False in maintenance downtime hours.
-
-    Examples
-    --------
-    The default two maintenance weeks (from days 1 and 182):
-
-    >>> avail = hp_available(DispatchParams())
-    >>> len(avail), int((~avail).sum())
-    (8760, 336)
-    """
-    avail = np.ones(HOURS_PER_YEAR, dtype=bool)
-    for day in params.hp_downtime_start_days:
-        start = (day - 1) * 24
-        avail[start : min(start + params.hp_downtime_days * 24, HOURS_PER_YEAR)] = False
-    return avail
-
-
-def _as_hourly(value: np.ndarray | float, name: str, *, nonneg: bool = True) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    if arr.ndim == 0:
-        arr = np.full(HOURS_PER_YEAR, float(arr))
-    if arr.shape != (HOURS_PER_YEAR,):
-        msg = f"{name}: expected {HOURS_PER_YEAR} hourly values (one year), got shape {arr.shape}"
-        raise InputError(msg)
-    bad = ~np.isfinite(arr)
-    if nonneg:
-        bad |= arr < 0
-    if bad.any():
-        first = int(np.flatnonzero(bad)[0])
-        need = "finite and >= 0" if nonneg else "finite"
-        msg = (
-            f"{name}: hour {first} is {arr[first]!r} ({int(bad.sum())} bad hours in all); "
-            f"hourly values must be {need}"
-        )
-        raise InputError(msg)
-    return arr
-
-
-def _loop(
-    load: list[float],
-    avail: list[bool],
-    dear: list[bool],
-    hp_cap: float,
-    hp_min: float,
-    store_max: float,
-    level0: float,
-    keep: float,
-    charge_max: float,
-    discharge_max: float,
-    eb_cap: float,
-    gb_cap: float,
-) -> tuple[list[float], ...]:
-    """Sequential merit-order dispatch on Python floats (the hot path)."""
-    n = len(load)
-    hp_o = [0.0] * n
-    ch_o = [0.0] * n
-    dis_o = [0.0] * n
-    lvl_o = [0.0] * n
-    sl_o = [0.0] * n
-    eb_o = [0.0] * n
-    gb_o = [0.0] * n
-    un_o = [0.0] * n
-    lvl = level0
-    for t in range(n):
-        kept = lvl * keep
-        sl_o[t] = lvl - kept
-        lvl = kept
-        ld = load[t]
-        cap = hp_cap if avail[t] else 0.0
-        room = store_max - lvl
-        chg_lim = room if room < charge_max else charge_max
-        dis_lim = lvl if lvl < discharge_max else discharge_max
-        hp = 0.0
-        ch = 0.0
-        dis = 0.0
-        short = ld
-        done = False
-        if dear[t] and cap > 0.0:
-            # dear hour: store first, heat pump only for the rest, no charging
-            dis = ld if ld < dis_lim else dis_lim
-            rest = ld - dis
-            if rest <= 0.0:
-                short = 0.0
-                done = True
-            elif rest >= hp_min:
-                hp = rest if rest < cap else cap
-                short = rest - hp
-                done = True
-            elif ld >= hp_min:
-                hp = hp_min
-                dis = ld - hp_min
-                short = 0.0
-                done = True
-            else:
-                dis = 0.0
-        if not done and cap > 0.0:
-            if ld >= hp_min:
-                hp = ld if ld < cap else cap
-                spare = cap - hp
-                ch = spare if spare < chg_lim else chg_lim
-                short = ld - hp
-                hp += ch
-            elif hp_min - ld <= chg_lim:
-                # run at least at minimum load, the excess charges the store
-                spare = cap - ld
-                ch = spare if spare < chg_lim else chg_lim
-                hp = ld + ch
-                short = 0.0
-        if short > 0.0 and dis == 0.0:
-            dis = short if short < dis_lim else dis_lim
-            short -= dis
-        eb = 0.0
-        gb = 0.0
-        if short > 0.0:
-            eb = short if short < eb_cap else eb_cap
-            short -= eb
-            if short > 0.0:
-                gb = short if short < gb_cap else gb_cap
-                short -= gb
-        lvl = lvl + ch - dis
-        if lvl < 0.0:  # rounding guard only
-            lvl = 0.0
-        elif lvl > store_max:
-            lvl = store_max
-        hp_o[t] = hp
-        ch_o[t] = ch
-        dis_o[t] = dis
-        lvl_o[t] = lvl
-        eb_o[t] = eb
-        gb_o[t] = gb
-        un_o[t] = short if short > 0.0 else 0.0
-    return hp_o, ch_o, dis_o, lvl_o, sl_o, eb_o, gb_o, un_o
+_JUNE_1_HOUR = 151 * 24
+_SEPTEMBER_1_HOUR = 243 * 24
 
 
 def dispatch(
@@ -341,6 +53,7 @@ def dispatch(
     losses_kw: np.ndarray | float = 0.0,
     source_temp_c: np.ndarray | float | None = None,
     flow_temp_c: np.ndarray | float | None = None,
+    air_temp_c: np.ndarray | None = None,
 ) -> DispatchResult:
     """Dispatch the energy centre over one year of hourly load.
 
@@ -353,10 +66,13 @@ def dispatch(
     losses_kw
         Network heat losses, kW: a constant or 8,760 hourly values.
     source_temp_c
-        Hourly source temperature, °C; default ``params.source_temp_c``.
+        Hourly source temperature, °C; default from ``params.source_kind``
+        (:func:`heatmap.plant.sources.source_temperature_c`).
     flow_temp_c
         Hourly flow temperature, °C; default from ``params.flow_temp_c`` (and
         ``flow_temp_min_c`` for load compensation).
+    air_temp_c
+        Hourly dry-bulb temperature, °C (air, river and sea sources).
 
     Returns
     -------
@@ -387,11 +103,11 @@ def dispatch(
     2500.0
     """
     p = params or DispatchParams()
-    demand = _as_hourly(demand_kw, "demand_kw")
-    losses = _as_hourly(losses_kw, "losses_kw")
+    demand = as_hourly(demand_kw, "demand_kw")
+    losses = as_hourly(losses_kw, "losses_kw")
     load = demand + losses
     peak = float(load.max())
-    hp_cap = (
+    hp_cap = float(
         p.hp_capacity_kw if p.hp_capacity_kw is not None else p.hp_capacity_ratio_of_peak * peak
     )
     gb_cap = (
@@ -399,49 +115,45 @@ def dispatch(
         if p.boiler_capacity_kw is not None
         else boiler_capacity_n_plus_1_kw(peak, hp_cap, p.boiler_unit_kw)
     )
-    store_max = store_capacity_kwh(p)
+    store_m3 = store_volume_m3(p, peak)
+    store_max = store_m3 * store_delta_t_k(p) * WATER_KWH_PER_M3_K
     if hp_cap + gb_cap + p.electric_boiler_kw <= 0.0 and peak > 0.0:
         msg = (
             "dispatch: no plant — heat pump, gas boiler and electric boiler capacities are all "
             "zero; set hp_capacity_kw or leave boiler_capacity_kw unset for n+1 sizing"
         )
         raise InfeasibleDispatchError(msg)
-    src = _as_hourly(
-        p.source_temp_c if source_temp_c is None else source_temp_c, "source_temp_c", nonneg=False
+    air = None if air_temp_c is None else as_hourly(air_temp_c, "air_temp_c", nonneg=False)
+    src = (
+        source_temperature_c(p, air)
+        if source_temp_c is None
+        else as_hourly(source_temp_c, "source_temp_c", nonneg=False)
     )
-    if flow_temp_c is not None:
-        flow = _as_hourly(flow_temp_c, "flow_temp_c", nonneg=False)
-    elif p.flow_temp_min_c is not None and peak > 0:
-        flow = p.flow_temp_min_c + (p.flow_temp_c - p.flow_temp_min_c) * load / peak
-    else:
-        flow = np.full(HOURS_PER_YEAR, p.flow_temp_c)
-    cops = cop(src, flow, params=p)
-    avail = hp_available(p)
-    if p.tou_prices_gbp_per_mwh:
-        prices = np.asarray(p.tou_prices_gbp_per_mwh)
-        dear_day = prices > prices.mean() + 1e-9
-        dear = np.tile(dear_day, HOURS_PER_YEAR // 24)
-        price_h = np.tile(prices, HOURS_PER_YEAR // 24)
-    else:
-        dear = np.zeros(HOURS_PER_YEAR, dtype=bool)
-        price_h = np.full(HOURS_PER_YEAR, p.electricity_price_gbp_per_mwh)
+    flow = _flow_temperature(p, flow_temp_c, load, peak)
+    cops = np.maximum(cop(src, flow, params=p) * defrost_factor(p, src), 1.0)
+    n_modules = hp_modules(p, hp_cap, load)
+    hp_min = hp_cap / n_modules * p.hp_min_load_pct / 100.0 if n_modules else 0.0
+    avail = hp_available(p, load)
+    out_cap = hp_cap * (n_modules - 1) / n_modules if n_modules > 1 else 0.0
+    caps = np.minimum(np.where(avail, hp_cap, out_cap), source_limited_output_kw(p, cops))
+    caps = np.where(caps >= hp_min, caps, 0.0)
+    price_h, dear = electricity_prices_gbp_per_mwh(p)
     inf = float("inf")
-    cols = _loop(
-        load.tolist(),
-        avail.tolist(),
-        dear.tolist(),
-        float(hp_cap),
-        float(hp_cap * p.hp_min_load_pct / 100.0),
-        float(store_max),
-        float(store_max * p.store_initial_pct / 100.0),
-        float((1.0 - p.store_loss_pct_per_day / 100.0) ** (1.0 / 24.0)),
-        inf if p.store_charge_max_kw is None else float(p.store_charge_max_kw),
-        inf if p.store_discharge_max_kw is None else float(p.store_discharge_max_kw),
-        float(p.electric_boiler_kw),
-        float(gb_cap),
+    limits = PlantLimits(
+        hp_cap=hp_cap,
+        hp_min=float(hp_min),
+        store_max=float(store_max),
+        level0=float(store_max * p.store_initial_pct / 100.0),
+        keep=float((1.0 - p.store_loss_pct_per_day / 100.0) ** (1.0 / 24.0)),
+        charge_max=inf if p.store_charge_max_kw is None else float(p.store_charge_max_kw),
+        discharge_max=inf if p.store_discharge_max_kw is None else float(p.store_discharge_max_kw),
+        eb_cap=float(p.electric_boiler_kw),
+        gb_cap=float(gb_cap),
     )
+    cols = merit_order_loop(load.tolist(), caps.tolist(), dear.tolist(), limits)
     hp, ch, dis, lvl, sl, eb, gb, un = (np.asarray(c) for c in cols)
     elec = hp / cops + eb / p.electric_boiler_efficiency
+    pumping = p.network_pump_kw * (load / peak) ** 3 if peak > 0 else np.zeros(load.size)
     gas = gb / p.boiler_efficiency
     hourly = pd.DataFrame(
         {
@@ -457,40 +169,19 @@ def dispatch(
             "boiler_kw": gb,
             "unmet_kw": un,
             "electricity_kw": elec,
+            "pumping_electricity_kw": pumping,
             "gas_kw": gas,
             "cop": cops,
+            "source_temp_c": src,
             "flow_temp_c": flow,
             "hp_available": avail,
+            "hp_capacity_kw": caps,
+            "electricity_price_gbp_per_mwh": price_h,
         },
         index=pd.RangeIndex(HOURS_PER_YEAR, name="hour"),
     )
-    unmet_mwh = float(un.sum()) / 1000.0
-    if unmet_mwh > 1e-9 * max(float(load.sum()), 1.0) / 1000.0:
-        first = int(np.flatnonzero(un > 0)[0])
-        msg = (
-            f"dispatch: {unmet_mwh:.3f} MWh of load unmet in {int((un > 0).sum())} hours "
-            f"(first at hour {first}: {un[first]:.1f} kW short of {load[first]:.1f} kW); add "
-            "boiler capacity (leave boiler_capacity_kw unset for n+1), more heat pump or store"
-        )
-        if not p.allow_unmet:
-            raise InfeasibleDispatchError(msg)
-        logger.warning(msg)
-    balance = {
-        "demand_mwh": float(demand.sum()) / 1000.0,
-        "losses_mwh": float(losses.sum()) / 1000.0,
-        "load_mwh": float(load.sum()) / 1000.0,
-        "hp_mwh": float(hp.sum()) / 1000.0,
-        "store_charge_mwh": float(ch.sum()) / 1000.0,
-        "store_discharge_mwh": float(dis.sum()) / 1000.0,
-        "store_standing_loss_mwh": float(sl.sum()) / 1000.0,
-        "store_level_change_mwh": (float(lvl[-1]) - store_max * p.store_initial_pct / 100.0)
-        / 1000.0,
-        "electric_boiler_mwh": float(eb.sum()) / 1000.0,
-        "boiler_mwh": float(gb.sum()) / 1000.0,
-        "unmet_mwh": unmet_mwh,
-        "electricity_mwh": float(elec.sum()) / 1000.0,
-        "gas_mwh": float(gas.sum()) / 1000.0,
-    }
+    _check_unmet(un, load, p.allow_unmet)
+    balance = _energy_balance(hourly, store_max * p.store_initial_pct / 100.0)
     running = hp > 0.0
     hp_elec = hp / cops
     load_total = float(load.sum())
@@ -499,6 +190,9 @@ def dispatch(
         if load_total > 0
         else 100.0
     )
+    summer = slice(_JUNE_1_HOUR, _SEPTEMBER_1_HOUR)
+    summer_load = float(load[summer].sum())
+    summer_other = float(gb[summer].sum() + eb[summer].sum() + un[summer].sum())
     return DispatchResult(
         hourly=hourly,
         energy_balance_mwh=balance,
@@ -506,139 +200,91 @@ def dispatch(
         spf=float(hp.sum() / hp_elec.sum()) if hp_elec.sum() > 0 else float("nan"),
         hp_running_hours=int(running.sum()),
         hp_starts=int(running[0]) + int(np.count_nonzero(running[1:] & ~running[:-1])),
-        unmet_mwh=unmet_mwh,
-        hp_capacity_kw=float(hp_cap),
-        store_volume_m3=p.store_volume_m3,
+        unmet_mwh=balance["unmet_mwh"],
+        hp_capacity_kw=hp_cap,
+        store_volume_m3=store_m3,
         store_capacity_kwh=float(store_max),
         boiler_capacity_kw=float(gb_cap),
         electric_boiler_kw=p.electric_boiler_kw,
         electricity_mwh=balance["electricity_mwh"],
         gas_mwh=balance["gas_mwh"],
-        running_cost_gbp=float((elec * price_h).sum() + gas.sum() * p.gas_price_gbp_per_mwh)
+        running_cost_gbp=float(
+            ((elec + pumping) * price_h).sum() + gas.sum() * p.gas_price_gbp_per_mwh
+        )
         / 1000.0,
         peak_load_kw=peak,
+        hp_modules=n_modules,
+        hp_module_kw=hp_cap / n_modules if n_modules else 0.0,
+        summer_hp_share_pct=(
+            100.0 * (summer_load - summer_other) / summer_load if summer_load > 0 else 100.0
+        ),
+        downtime_start_days=downtime_start_days(p, load),
+        source_kind=p.source_kind,
+        electricity_price_factor=_price_factor(elec + pumping, price_h, p),
     )
 
 
-def sizing_sweep(
-    demand_kw: np.ndarray,
-    *,
-    hp_capacities_kw: tuple[float, ...] | list[float] | np.ndarray,
-    store_volumes_m3: tuple[float, ...] | list[float] | np.ndarray,
-    params: DispatchParams | None = None,
-    losses_kw: np.ndarray | float = 0.0,
-    source_temp_c: np.ndarray | float | None = None,
-    flow_temp_c: np.ndarray | float | None = None,
-) -> SweepResult:
-    """Dispatch every heat-pump capacity x store volume pair and pick the cheapest meeting target.
+def _price_factor(elec_kw: np.ndarray, price: np.ndarray, p: DispatchParams) -> float:
+    """Mean price the plant pays for electricity over the flat price (1 with a flat tariff)."""
+    used = float(elec_kw.sum())
+    if used <= 0 or p.electricity_price_gbp_per_mwh <= 0:
+        return 1.0
+    return float((elec_kw * price).sum() / used / p.electricity_price_gbp_per_mwh)
 
-    Boilers are sized n+1 for each option unless ``params.boiler_capacity_kw`` is set. The
-    annualised cost is CAPEX x capital recovery factor (``discount_rate_pct``,
-    ``plant_lifetime_years``) + the year's electricity and gas cost.
 
-    Parameters
-    ----------
-    demand_kw
-        8,760 hourly demands, kW.
-    hp_capacities_kw
-        Heat-pump capacities to try, kW (> 0).
-    store_volumes_m3
-        Store volumes to try, m3 (>= 0).
-    params
-        Everything else, including ``target_low_carbon_share_pct`` and the cost rates.
-    losses_kw
-        Network losses, kW (constant or hourly).
-    source_temp_c
-        Hourly source temperature, °C (default ``params.source_temp_c``).
-    flow_temp_c
-        Hourly flow temperature, °C (default from params).
+def _flow_temperature(
+    p: DispatchParams, flow_temp_c: np.ndarray | float | None, load: np.ndarray, peak: float
+) -> np.ndarray:
+    """Hourly flow temperature: given, load-compensated or constant."""
+    if flow_temp_c is not None:
+        return as_hourly(flow_temp_c, "flow_temp_c", nonneg=False)
+    if p.flow_temp_min_c is not None and peak > 0:
+        return np.asarray(p.flow_temp_min_c + (p.flow_temp_c - p.flow_temp_min_c) * load / peak)
+    return np.full(HOURS_PER_YEAR, p.flow_temp_c)
 
-    Returns
-    -------
-    sweep
-        The option table and the chosen row.
 
-    Raises
-    ------
-    SizingError
-        Empty grid or a non-positive capacity / negative volume.
-
-    Examples
-    --------
-    >>> sweep = sizing_sweep(np.full(8760, 500.0), hp_capacities_kw=[250.0, 500.0],
-    ...                      store_volumes_m3=[0.0, 50.0])
-    >>> sweep.table["meets_target"].tolist()  # 90 % low-carbon target
-    [False, False, True, True]
-    >>> float(sweep.chosen["hp_capacity_kw"]), float(sweep.chosen["store_volume_m3"])
-    (500.0, 0.0)
-    """
-    p = params or DispatchParams()
-    caps = [float(c) for c in np.atleast_1d(np.asarray(hp_capacities_kw, dtype=float))]
-    vols = [float(v) for v in np.atleast_1d(np.asarray(store_volumes_m3, dtype=float))]
-    if not caps or not vols:
-        msg = "sizing_sweep: give at least one heat-pump capacity and one store volume"
-        raise SizingError(msg)
-    if min(caps) <= 0 or min(vols) < 0 or not all(map(math.isfinite, caps + vols)):
-        msg = "sizing_sweep: heat-pump capacities must be > 0 and store volumes >= 0 (finite)"
-        raise SizingError(msg)
-    r = p.discount_rate_pct / 100.0
-    n = p.plant_lifetime_years
-    crf = 1.0 / n if r == 0 else r / (1.0 - (1.0 + r) ** -n)
-    rows = []
-    for cap in caps:
-        for vol in vols:
-            q = dataclasses.replace(p, hp_capacity_kw=cap, store_volume_m3=vol, allow_unmet=True)
-            res = dispatch(
-                demand_kw,
-                params=q,
-                losses_kw=losses_kw,
-                source_temp_c=source_temp_c,
-                flow_temp_c=flow_temp_c,
-            )
-            capex = (
-                cap * p.hp_capex_gbp_per_kw
-                + vol * p.store_capex_gbp_per_m3
-                + res.boiler_capacity_kw * p.boiler_capex_gbp_per_kw
-            )
-            rows.append(
-                {
-                    "hp_capacity_kw": cap,
-                    "store_volume_m3": vol,
-                    "boiler_capacity_kw": res.boiler_capacity_kw,
-                    "low_carbon_share_pct": res.low_carbon_share_pct,
-                    "spf": res.spf,
-                    "electricity_mwh": res.electricity_mwh,
-                    "gas_mwh": res.gas_mwh,
-                    "unmet_mwh": res.unmet_mwh,
-                    "hp_running_hours": res.hp_running_hours,
-                    "hp_starts": res.hp_starts,
-                    "running_cost_gbp_per_a": res.running_cost_gbp,
-                    "capex_gbp": capex,
-                    "annualised_cost_gbp_per_a": capex * crf + res.running_cost_gbp,
-                }
-            )
-    table = pd.DataFrame(rows)
-    table["meets_target"] = (table["low_carbon_share_pct"] >= p.target_low_carbon_share_pct) & (
-        table["unmet_mwh"] <= 0.0
+def _check_unmet(un: np.ndarray, load: np.ndarray, allow_unmet: bool) -> None:
+    """Raise (or warn, with ``allow_unmet``) when load is left unmet."""
+    unmet_mwh = float(un.sum()) / 1000.0
+    if unmet_mwh <= 1e-9 * max(float(load.sum()), 1.0) / 1000.0:
+        return
+    first = int(np.flatnonzero(un > 0)[0])
+    msg = (
+        f"dispatch: {unmet_mwh:.3f} MWh of load unmet in {int((un > 0).sum())} hours "
+        f"(first at hour {first}: {un[first]:.1f} kW short of {load[first]:.1f} kW); add "
+        "boiler capacity (leave boiler_capacity_kw unset for n+1), more heat pump or store"
     )
-    table["chosen"] = False
-    ok = table[table["meets_target"]]
-    if ok.empty:
-        best = table["low_carbon_share_pct"].max()
-        note = (
-            f"no option reaches {p.target_low_carbon_share_pct:.1f} % low-carbon heat (best "
-            f"{best:.1f} %); try larger heat pumps or stores"
+    if not allow_unmet:
+        raise InfeasibleDispatchError(msg)
+    logger.warning(msg)
+
+
+def _energy_balance(hourly: pd.DataFrame, level0_kwh: float) -> dict[str, float]:
+    """Annual sums of the hourly columns, MWh."""
+    h = hourly
+    mwh = {
+        name: float(h[col].sum()) / 1000.0
+        for name, col in (
+            ("demand_mwh", "demand_kw"),
+            ("losses_mwh", "losses_kw"),
+            ("load_mwh", "load_kw"),
+            ("hp_mwh", "hp_kw"),
+            ("store_charge_mwh", "store_charge_kw"),
+            ("store_discharge_mwh", "store_discharge_kw"),
+            ("store_standing_loss_mwh", "store_loss_kw"),
         )
-        logger.warning(note)
-        return SweepResult(table, None, p.target_low_carbon_share_pct, note)
-    idx = ok["annualised_cost_gbp_per_a"].idxmin()
-    table.loc[idx, "chosen"] = True
-    chosen = table.iloc[int(np.flatnonzero(table["chosen"].to_numpy())[0])]
-    note = (
-        f"least annualised cost meeting {p.target_low_carbon_share_pct:.1f} %: "
-        f"{chosen['hp_capacity_kw']:.0f} kW heat pump, {chosen['store_volume_m3']:.0f} m3 store"
-    )
-    return SweepResult(table, chosen, p.target_low_carbon_share_pct, note)
+    }
+    mwh["store_level_change_mwh"] = (float(h["store_level_kwh"].iloc[-1]) - level0_kwh) / 1000.0
+    for name, col in (
+        ("electric_boiler_mwh", "electric_boiler_kw"),
+        ("boiler_mwh", "boiler_kw"),
+        ("unmet_mwh", "unmet_kw"),
+        ("electricity_mwh", "electricity_kw"),
+        ("pumping_electricity_mwh", "pumping_electricity_kw"),
+        ("gas_mwh", "gas_kw"),
+    ):
+        mwh[name] = float(h[col].sum()) / 1000.0
+    return mwh
 
 
 def dispatch_summary(result: DispatchResult) -> dict[str, float]:
@@ -654,8 +300,9 @@ def dispatch_summary(result: DispatchResult) -> dict[str, float]:
     summary
         ``hp_capacity_kw``, ``store_volume_m3``, ``boiler_capacity_kw``, ``peak_load_kw``,
         ``low_carbon_share_pct``, ``spf``, ``hp_running_hours``, ``hp_starts``, ``unmet_mwh``,
-        ``electricity_mwh``, ``gas_mwh``, ``running_cost_gbp_per_a`` and each energy-balance
-        item as ``<item>_mwh``.
+        ``electricity_mwh``, ``gas_mwh``, ``running_cost_gbp_per_a``, ``hp_modules``,
+        ``hp_module_kw``, ``summer_hp_share_pct`` and each energy-balance item as
+        ``<item>_mwh``.
 
     Examples
     --------
@@ -675,6 +322,9 @@ def dispatch_summary(result: DispatchResult) -> dict[str, float]:
         "hp_running_hours": float(result.hp_running_hours),
         "hp_starts": float(result.hp_starts),
         "running_cost_gbp_per_a": result.running_cost_gbp,
+        "hp_modules": float(result.hp_modules),
+        "hp_module_kw": result.hp_module_kw,
+        "summer_hp_share_pct": result.summer_hp_share_pct,
     }
     out.update(result.energy_balance_mwh)
     return out
@@ -713,85 +363,3 @@ def write_dispatch_csv(
     with atomic_path(path, overwrite=overwrite) as tmp:
         result.hourly.to_csv(tmp, float_format="%.6g")
     return Path(path)
-
-
-def hp_capacity_for_share(
-    demand_kw: np.ndarray,
-    *,
-    params: DispatchParams | None = None,
-    losses_kw: np.ndarray | float = 0.0,
-    source_temp_c: np.ndarray | float | None = None,
-    flow_temp_c: np.ndarray | float | None = None,
-    tolerance_kw: float = 10.0,
-) -> float:
-    """Return the smallest heat-pump capacity reaching ``params.target_low_carbon_share_pct``.
-
-    Bisection on capacity between 0 and the peak load, with the store and everything else
-    from ``params`` (the low-carbon share rises with capacity).
-
-    Parameters
-    ----------
-    demand_kw
-        8,760 hourly demands, kW.
-    params
-        Store, COP, target share, ...
-    losses_kw
-        Network losses, kW (constant or hourly).
-    source_temp_c
-        Hourly source temperature, °C (default ``params.source_temp_c``).
-    flow_temp_c
-        Hourly flow temperature, °C (default from params).
-    tolerance_kw
-        Bisection stops when the bracket is this narrow, kW.
-
-    Returns
-    -------
-    hp_capacity_kw
-        Capacity (upper end of the final bracket), kW.
-
-    Raises
-    ------
-    SizingError
-        If even a heat pump as large as the peak load misses the target (e.g. downtime weeks
-        or minimum load make it unreachable).
-
-    Examples
-    --------
-    A flat 500 kW load, 90 % target, two maintenance weeks: the heat pump must give
-    ``0.9 x 4,380 MWh / 8,424 h = 468 kW``:
-
-    >>> hp_capacity_for_share(np.full(8760, 500.0))
-    468.75
-    """
-    p = params or DispatchParams()
-    load = _as_hourly(demand_kw, "demand_kw") + _as_hourly(losses_kw, "losses_kw")
-    peak = float(load.max())
-
-    def share(cap: float) -> float:
-        q = dataclasses.replace(p, hp_capacity_kw=cap, allow_unmet=True)
-        res = dispatch(
-            demand_kw,
-            params=q,
-            losses_kw=losses_kw,
-            source_temp_c=source_temp_c,
-            flow_temp_c=flow_temp_c,
-        )
-        return res.low_carbon_share_pct
-
-    target = p.target_low_carbon_share_pct
-    best = share(peak)
-    if best < target:
-        msg = (
-            f"hp_capacity_for_share: even {peak:.0f} kW (the peak load) reaches only {best:.1f} % "
-            f"low-carbon heat, below the {target:.1f} % target; lower the target, shorten the "
-            "downtime or add store"
-        )
-        raise SizingError(msg)
-    lo, hi = 0.0, peak
-    while hi - lo > tolerance_kw:
-        mid = 0.5 * (lo + hi)
-        if share(mid) >= target:
-            hi = mid
-        else:
-            lo = mid
-    return hi

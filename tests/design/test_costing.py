@@ -117,6 +117,10 @@ def _study_inputs(kdir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame,
 
 @pytest.mark.shared_data
 def test_reproduces_study_table50_per_phase_totals(killingworth_dir: Path) -> None:
+    """Validation of the bill's arithmetic: the study's own quantities and rates (Tables 51-54,
+    passed in as inputs) must add up to its Table 50 totals and section 12 categories; the
+    default rates are not used here.
+    """
     pipes, connections, extra_lines, cap = _study_inputs(killingworth_dir)
     b = cost_capex(pipes, plant={}, connections=connections, extra_lines=extra_lines)
     t = table50(b).set_index("item")
@@ -151,7 +155,8 @@ def test_reproduces_study_table50_per_phase_totals(killingworth_dir: Path) -> No
 
 @pytest.mark.shared_data
 def test_default_rates_reproduce_the_phase1_items_they_derive_from(killingworth_dir: Path) -> None:
-    """Guards costing_rates.csv against slips: Table 22 Phase 1 plant x default rates = Table 50.
+    """Calibration: the default rates were derived from these Table 50 Phase 1 items, so this
+    only guards costing_rates.csv against slips (Table 22 plant x default rates = Table 50).
 
     The energy-centre building is left out: 693 m2 x GBP2,000 x 1.15 = 1,593,900 vs Table 50's
     1,543,300 (README item 4).

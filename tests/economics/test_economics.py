@@ -14,21 +14,20 @@ import pandas as pd
 import pytest
 
 from heatmap._params import params_from_mapping
-from heatmap.economics.appraisal import (
+from heatmap.economics import (
     EconomicsInputs,
     EconomicsParams,
     cashflow,
     evaluate,
     irr,
     npv,
-    plot_cashflow,
-    plot_tornado,
     simple_payback_years,
     tariffs,
     write_tem_xlsx,
 )
 from heatmap.economics.tables import price_index
 from heatmap.errors import ConfigError, InputError
+from heatmap.outputs.economics_figures import plot_cashflow, plot_tornado
 
 # --------------------------------------------------------------------------- independent references
 
@@ -136,6 +135,7 @@ def test_simple_payback() -> None:
 
 
 def test_table40_reproduced_exactly() -> None:
+    """Calibration: the ASHP counterfactual defaults were read from Table 40 itself."""
     conn = pd.DataFrame({"name": ["Table 40"], "counterfactual": ["ashp"], "peak_kw": [600.0]})
     t = tariffs(conn, params=EconomicsParams()).iloc[0]
     assert t["counterfactual_capacity_kw"] == 720.0
@@ -146,6 +146,7 @@ def test_table40_reproduced_exactly() -> None:
 
 
 def test_table43_gas_counterfactual() -> None:
+    """Calibration: the gas counterfactual defaults were read from Tables 41 and 43."""
     conn = pd.DataFrame(
         {"name": ["N02"], "counterfactual": ["gas_boiler"], "peak_kw": [581.0], "dwellings": [97]}
     )
@@ -160,7 +161,8 @@ def _toy(years_heat: float = 5000.0) -> EconomicsInputs:
     capex = pd.DataFrame(
         {
             "phase": [1, 1, 1, 2],
-            "category": ["heat_pump", "network", "building_connection", "network"],
+            "category": ["energy_centre", "network", "building_connections", "network"],
+            "component": ["heat_pumps", "network", "substations", "network"],
             "item": ["hp", "spine", "subst", "spine2"],
             "total_gbp": [1.0e6, 3.0e6, 5.0e5, 1.0e6],
         }
@@ -191,16 +193,25 @@ def _toy(years_heat: float = 5000.0) -> EconomicsInputs:
 
 
 def test_bau_emissions_factor_table48_49() -> None:
-    cf = cashflow(_toy(), params=EconomicsParams())
+    """Validation (hand-worked): Table 48/49 factors applied to each tariff counterfactual."""
+    cf = cashflow(_toy(), params=EconomicsParams(construction_years=0))
     row = cf.iloc[0]  # 2024: phase 1 only, no new build
-    assert row["bau_co2e_t"] * 1000.0 / row["heat_sold_mwh"] == pytest.approx(183.9 / 0.8)
+    # school 3,000 MWh against an ASHP at CoP 2 on the 2024 grid (235.6 g/kWh), estate
+    # 2,000 MWh against gas boilers at 80 % (183.9 g/kWh): (353,400 + 459,750) / 5,000
+    assert row["bau_co2e_t"] * 1000.0 / row["heat_sold_mwh"] == pytest.approx(162.63)
+    study = cashflow(
+        _toy(), params=EconomicsParams(construction_years=0, carbon_counterfactual="study")
+    ).iloc[0]
+    assert study["bau_co2e_t"] * 1000.0 / study["heat_sold_mwh"] == pytest.approx(183.9 / 0.8)
     # grid factor for 2024 from Table 48 (IAG marginal commercial 235.6 g/kWh)
     assert row["network_co2e_t"] == pytest.approx((1800.0 * 235.6 + 200.0 * 183.9) / 1000.0)
 
 
 @pytest.mark.shared_data
 def test_capped_award_reproduces_study_arithmetic(killingworth_dir: Path) -> None:
-    """Table 25: 4.5 p/kWh x 15-year delivered heat = GBP 11.4m for the phased network."""
+    """Validation of the award rule: Table 25, 4.5 p/kWh x 15-year delivered heat = GBP 11.4m
+    for the phased network (the rule's parameters are the scheme's, not fitted to this total).
+    """
     ps = pd.read_csv(killingworth_dir / "phase_summary.csv")
     t23 = ps[(ps["source"] == "Table 23") & ps["phase"].isin(["1", "2", "3"])]
     phases = pd.DataFrame(
@@ -247,7 +258,7 @@ def test_capped_award_reproduces_study_arithmetic(killingworth_dir: Path) -> Non
 
 def test_evaluate_consistency_and_grant_for_target_irr() -> None:
     inputs = _toy()
-    res = evaluate(inputs, sensitivities=False)
+    res = evaluate(inputs, params=EconomicsParams(replacement_method="annualised"))
     cf = res.cashflow
     assert list(res.npv_gbp) == [25, 30, 40]
     assert len(cf) == 40 and cf["year"].iloc[0] == 2024
@@ -255,8 +266,9 @@ def test_evaluate_consistency_and_grant_for_target_irr() -> None:
     assert res.social_npv_gbp[40] > res.npv_gbp[40]
     # connection charge: 100 new dwellings x GBP 8,125 in phase 2's start year
     assert cf.loc[cf["year"] == 2026, "connection_charges_gbp"].iloc[0] == pytest.approx(812500.0)
-    # annualised replacement: heat pump 1e6/20 + connections 5e5/20 a year after installation
-    assert cf["replacement_gbp"].iloc[1] == pytest.approx(1e6 / 20 + 5e5 / 20)
+    # annualised replacement: heat pump 1e6/20 + connections 5e5/20 + network 3e6/50 a year
+    # after installation
+    assert cf["replacement_gbp"].iloc[1] == pytest.approx(1e6 / 20 + 5e5 / 20 + 3e6 / 50)
     for target, grant in res.grant_for_target_irr_gbp.items():
         if grant > 0:
             net = cf["net_cashflow_gbp"].to_numpy().copy()
@@ -270,6 +282,10 @@ def test_lump_sum_replacement_and_price_scenarios() -> None:
     p = EconomicsParams(replacement_method="lump_sum")
     cf = cashflow(_toy(), params=p)
     assert cf.loc[cf["year"] == 2044, "replacement_gbp"].iloc[0] == pytest.approx(1.5e6)
+    # residual at 2063 (40 years): heat pump and substations bought again in 2044 have 1 of 20
+    # years left; the 2024 network 11 of 50, the 2026 network 13 of 50
+    residual = 1.5e6 * 1 / 20 + 3e6 * 11 / 50 + 1e6 * 13 / 50
+    assert cf["residual_value_gbp"].iloc[-1] == pytest.approx(residual)
     fixed = cashflow(
         _toy(), params=EconomicsParams(price_scenario="fixed", fixed_indexation_pct=2.5)
     )
@@ -307,7 +323,8 @@ def test_tem_xlsx_formulas_recompute_npv_irr(tmp_path: Path) -> None:
     assert {"Assumptions", "CAPEX", "Cashflow", "Results", "Carbon", "GrantTests"} <= set(
         wb.sheetnames
     )
-    assert str(wb["Results"]["B2"].value).startswith("=Cashflow!K2+NPV(")
+    assert str(wb["Results"]["B2"].value).startswith("=Cashflow!P2+NPV(")  # 25-year column
+    assert str(wb["Results"]["B4"].value).startswith("=Cashflow!M2+NPV(")  # 40 years
     sol = formulas.ExcelModel().loads(str(path)).finish().calculate()
 
     def cell(ref: str) -> float:
@@ -330,7 +347,7 @@ def test_bad_params_raise_clear_errors() -> None:
     with pytest.raises(ValueError, match="discount_rate_pct"):
         EconomicsParams(discount_rate_pct=-1.0)
     with pytest.raises(ValueError, match="lifetimes_years"):
-        EconomicsParams(lifetimes_years={"heat_pump": 0.0})
+        EconomicsParams(lifetimes_years={"heat_pumps": 0.0})
     with pytest.raises(ValueError, match="grant_pct"):
         EconomicsParams(grant_pct=120.0)
     with pytest.raises(ConfigError, match="discount_rate_pct"):
@@ -388,20 +405,27 @@ def test_bad_inputs_raise() -> None:
 
 @pytest.mark.shared_data
 def test_killingworth_carbon_matches_table27(killingworth_dir: Path) -> None:
+    """Calibration: the reference script's SPF (3.0) was worked back from Table 27's year-1
+    intensity and the savings need boilers at 85 %, so matching Table 27 checks the arithmetic
+    under the study's conventions, not the model's predictions.
+    """
     spec = importlib.util.spec_from_file_location(
-        "killingworth_tem", Path(__file__).resolve().parents[1] / "scripts" / "killingworth_tem.py"
+        "killingworth_tem", Path(__file__).resolve().parents[2] / "scripts" / "killingworth_tem.py"
     )
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     inputs = mod.build_inputs(killingworth_dir)
-    from heatmap.economics.appraisal import subset_phases
+    from heatmap.economics import subset_phases
 
-    p1 = evaluate(subset_phases(inputs, 1), sensitivities=False)
+    # Calibration: the study's conventions, revenue from the build year, carbon against gas
+    # boilers except new dwellings (ASHP at SCOP 2.5, Table 42)
+    study = EconomicsParams(construction_years=0, carbon_counterfactual="study", ashp_cop=2.5)
+    p1 = evaluate(subset_phases(inputs, 1), params=study, sensitivities=False)
     assert p1.carbon_intensity_g_per_kwh["year1"] == pytest.approx(91, abs=2)  # Table 27
     assert p1.carbon_intensity_g_per_kwh["average"] == pytest.approx(23.5, abs=1.0)
     # Table 27 savings are reproduced with BAU boilers at 85 % (Table 49 says 80 %)
-    p85 = EconomicsParams(bau_boiler_efficiency_pct=85.0)
+    p85 = dataclasses.replace(study, counterfactual_boiler_efficiency_pct=85.0)
     for phase, saved in ((1, 82449), (3, 111372)):
         res = evaluate(subset_phases(inputs, phase), params=p85, sensitivities=False)
         assert res.co2_savings_t[40] == pytest.approx(saved, rel=0.01)
