@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -27,14 +29,37 @@ def _layers_of(results: Results) -> dict[str, gpd.GeoDataFrame]:
         "buildings": results.buildings,
         "clusters": results.clusters,
         "opportunity_areas": results.opportunity_areas,
-        "route": routing.route_to_gdf(results.route),
-        "pipes": results.pipes,
+        "route": _with_street_names(routing.route_to_gdf(results.route), results.area.streets),
+        "pipes": _with_street_names(results.pipes, results.area.streets),
         "terminals": results.terminals(),
         "streets": results.area.streets,
     }
     if len(results.existing_networks):
         layers["existing_networks"] = results.existing_networks
     return {name: _portable(layer) for name, layer in layers.items()}
+
+
+def _portable_summary(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """Copy of the summary naming its input files by file name, not by local absolute path."""
+    out = dict(summary)
+    for key in ("inputs", "weather"):
+        value = out.get(key)
+        if isinstance(value, str) and Path(value).is_absolute():
+            out[key] = Path(value).name
+    return out
+
+
+def _with_street_names(pipes: gpd.GeoDataFrame, streets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Copy of ``pipes`` with each segment's street ``name`` (from ``street_id``), if missing."""
+    if "name" in pipes.columns or not {"street_id", "name"} <= set(streets.columns):
+        return pipes
+    names = streets.dropna(subset=["name"]).drop_duplicates("street_id").set_index("street_id")
+    if "street_id" not in pipes.columns:
+        return pipes
+    out = pipes.copy()
+    position = list(out.columns).index("street_id") + 1
+    out.insert(position, "name", out["street_id"].map(names["name"]))
+    return out
 
 
 def _portable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -69,6 +94,7 @@ def save_results(
         The files written, relative to ``out_dir``.
     """
     layers = _layers_of(results)
+    summary = _portable_summary(results.summary)
     pipes = layers["pipes"]
     figures = Path("figures")
     econ = results.economics
@@ -83,13 +109,14 @@ def save_results(
             energy_centre=results.energy_centre.point,
             streets=results.area.streets,
             title=f"heatmap: {results.scenario.name}",
+            summary=summary,
         )
         maps.save_map(m, stage / "map.html")
         write_geopackage(layers, stage / "results.gpkg")
         write_route_shapefile_zip(pipes, stage / "route_shapefile.zip")
         write_geojson_wgs84(pipes, stage / "route.geojson")
         zones.write_geotiff(results.density, stage / "heat_density.tif")
-        write_json(results.summary, stage / "summary.json")
+        write_json(summary, stage / "summary.json")
         write_csv(econ.cashflow, stage / "cashflow.csv")
         economics.write_tem_xlsx(econ, stage / "tem.xlsx")
         plant.write_dispatch_csv(results.dispatch, stage / "dispatch.csv")
