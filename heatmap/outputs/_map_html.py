@@ -189,11 +189,12 @@ def format_figure(value: Any, unit: str, decimals: int) -> str:
     return f"{number} {unit}".strip()
 
 
-def results_html(summary: Mapping[str, Any]) -> str:
+def results_html(summary: Mapping[str, Any], *, extra: str = "") -> str:
     """Return the collapsible results panel: the run's headline figures from ``summary``.
 
     Each figure cell carries ``data-key`` (the summary key) and ``data-value`` (the exact value),
-    so the panel can be checked against ``summary.json``.
+    so the panel can be checked against ``summary.json``. ``extra`` is trusted HTML appended
+    below (the candidate table).
     """
     rows = []
     for key, label, unit, decimals in RESULT_ROWS:
@@ -210,7 +211,7 @@ def results_html(summary: Mapping[str, Any]) -> str:
     head = f"<small>{escape(scenario)}</small>" if scenario else ""
     return (
         '<details class="hm-box hm-results" open><summary>Results</summary>'
-        f"{head}<table>{''.join(rows)}</table></details>"
+        f"{head}<table>{''.join(rows)}</table>{extra}</details>"
     )
 
 

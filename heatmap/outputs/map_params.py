@@ -99,7 +99,9 @@ class MapLayers(TypedDict, total=False):
     ``density_mwh_per_ha_a``, ``transform`` and ``crs``; opportunity_areas, clusters: polygons
     with their statistics; existing_networks: points with ``name``, ``operator``,
     ``technology``, ``status`` (e.g. DESNZ HNPD); energy_centre: a point in the buildings' CRS;
-    streets: street lines with ``name`` (named streets join the search box).
+    streets: street lines with ``name`` (named streets join the search box); street_lhd: the
+    street heat atlas and candidates: the candidate networks' routes (columns in
+    :mod:`heatmap.outputs._map_candidates`).
     """
 
     route: gpd.GeoDataFrame | None
@@ -109,6 +111,8 @@ class MapLayers(TypedDict, total=False):
     existing_networks: gpd.GeoDataFrame | None
     energy_centre: BaseGeometry | None
     streets: gpd.GeoDataFrame | None
+    street_lhd: gpd.GeoDataFrame | None
+    candidates: gpd.GeoDataFrame | None
 
 
 @dataclass(frozen=True)

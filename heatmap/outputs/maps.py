@@ -28,6 +28,7 @@ from folium import plugins
 from heatmap._io import atomic_path
 from heatmap.outputs import (
     _map_buildings,
+    _map_candidates,
     _map_geo,
     _map_html,
     _map_network,
@@ -124,7 +125,9 @@ def render_map(
     legend = _map_html.legend_html([s for s in sections if s])
     _root(m).html.add_child(folium.Element(legend))
     if summary:
-        _root(m).html.add_child(folium.Element(_map_html.results_html(summary)))
+        candidates = layers.get("candidates")
+        table = "" if candidates is None else _map_candidates.candidates_table_html(candidates)
+        _root(m).html.add_child(folium.Element(_map_html.results_html(summary, extra=table)))
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     # keep the study area clear of the legend (left) and the layer list and results (right)
     m.fit_bounds(
@@ -150,9 +153,11 @@ def _add_layers(
         sections.append(_add_density(m, density, p))
     sections.append(_map_buildings.add_buildings(m, buildings, p))
     optional: tuple[tuple[str, Any], ...] = (
+        ("street_lhd", _map_candidates.add_street_lhd),
         ("opportunity_areas", _map_zones.add_opportunity_areas),
         ("clusters", _map_zones.add_clusters),
         ("existing_networks", _map_zones.add_existing_networks),
+        ("candidates", _map_candidates.add_candidates),
         ("route", _map_network.add_route),
     )
     for key, add in optional:

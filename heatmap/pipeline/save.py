@@ -24,6 +24,10 @@ logger = logging.getLogger(__name__)
 __all__ = ["save_results"]
 
 
+OPTIONAL_LAYERS = ("street_lhd", "candidates")
+"""Attributes of :class:`~heatmap.pipeline.runner.Results` saved and mapped when present."""
+
+
 def _layers_of(results: Results) -> dict[str, gpd.GeoDataFrame]:
     layers: dict[str, gpd.GeoDataFrame] = {
         "buildings": results.buildings,
@@ -36,6 +40,10 @@ def _layers_of(results: Results) -> dict[str, gpd.GeoDataFrame]:
     }
     if len(results.existing_networks):
         layers["existing_networks"] = results.existing_networks
+    for name in OPTIONAL_LAYERS:  # written and mapped once the run provides them
+        layer = getattr(results, name, None)
+        if isinstance(layer, gpd.GeoDataFrame) and len(layer):
+            layers[name] = layer
     return {name: _portable(layer) for name, layer in layers.items()}
 
 
@@ -108,6 +116,8 @@ def save_results(
             existing_networks=results.existing_networks,
             energy_centre=results.energy_centre.point,
             streets=results.area.streets,
+            street_lhd=layers.get("street_lhd"),
+            candidates=layers.get("candidates"),
             title=f"heatmap: {results.scenario.name}",
             summary=summary,
         )

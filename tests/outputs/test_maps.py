@@ -325,3 +325,71 @@ def test_building_popup_lists_the_columns_that_exist() -> None:
     assert "<th>Building id</th><td>way/1</td>" in popups.iloc[1]
     assert "Confidence" not in popups.iloc[0]  # no such column: no row
     assert "&lt;img" in popups.iloc[0] and "<img" not in popups.iloc[0]
+
+
+def _street_lhd() -> gpd.GeoDataFrame:
+    lhd = [1.0, 1.5, 3.5, 4.0, 7.99, 8.0, 25.0]  # class edges 1.5, 3, 4, 8 (lower bound in)
+    return gpd.GeoDataFrame(
+        {
+            "name": [XSS_IMG] + [f"Street {i}" for i in range(1, 7)],
+            "lhd_mwh_per_m_a": lhd,
+            "heat_demand_mwh_per_a": [v * 100 for v in lhd],
+            "n_buildings": [1, 2, 3, 4, 5, 6, 7],
+            "length_m": [100.0] * 7,
+        },
+        geometry=[LineString([(X0, Y0 + 20 * i), (X0 + 100, Y0 + 20 * i)]) for i in range(7)],
+        crs=27700,
+    )
+
+
+def _candidates() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "network_id": ["B", XSS_SCRIPT, "A"],
+            "rank": [2, 3, 1],
+            "viable": [True, False, True],
+            "reason": ["", "LHD below 3 MWh/m/yr", ""],
+            "connected_heat_mwh_per_a": [9000.0, 300.0, 12000.0],
+            "trench_length_m": [1500.0, 400.0, 2100.0],
+            "route_lhd_mwh_per_m_a": [6.0, 0.75, 5.71],
+            "capex_gbp": [4.1e6, 0.9e6, 5.2e6],
+            "npv_gbp": [1.2e6, -0.4e6, 2.5e6],
+            "irr_pct": [6.1, float("nan"), 7.9],
+            "lcoh_gbp_per_mwh": [95.0, 210.0, 88.0],
+            "chosen": [False, False, True],
+        },
+        geometry=[LineString([(X0, Y0 - 50 * i), (X0 + 200, Y0 - 50 * i)]) for i in range(3)],
+        crs=27700,
+    )
+
+
+def test_street_heat_atlas_and_candidate_networks(tmp_path: Path) -> None:
+    summary = {"connected_heat_demand_mwh_per_a": 12000.0, "npv_gbp": 2.5e6}
+    m = render.render_map(
+        buildings=_buildings(), street_lhd=_street_lhd(), candidates=_candidates(), summary=summary
+    )
+    page = render.save_map(m, tmp_path / "map.html").read_text(encoding="utf-8")
+    assert XSS_IMG not in page and XSS_SCRIPT not in page
+    layers = _geojson_layers(m)
+    # Scotland's classes: < 1.5, 1.5-3, 3-4, 4-8, >= 8 MWh/m/yr
+    classes = [f["properties"]["c"] for f in layers["Street heat atlas"]["features"]]
+    assert classes == [0, 1, 2, 3, 3, 4, 4]
+    shown = {c.layer_name: c.show for c in m._children.values() if hasattr(c, "layer_name")}
+    assert shown["Street heat atlas"] is False and shown["Candidate networks"] is False
+    outcomes = [f["properties"]["o"] for f in layers["Candidate networks"]["features"]]
+    assert outcomes == ["viable", "not viable", "chosen"]
+    style = next(
+        c for c in m._children.values() if getattr(c, "layer_name", "") == "Candidate networks"
+    ).style_function
+    assert (
+        style({"properties": {"o": "chosen"}})["weight"]
+        > style({"properties": {"o": "viable"}})["weight"]
+    )
+    # the results panel's candidate table: best rank first, the chosen network in bold
+    table = re.search(r'<table class="hm-candidates">(.*?)</table>', page)
+    assert table is not None
+    rows = re.findall(r"<tr(.*?)>(.*?)</tr>", table.group(1))[1:]
+    first_cells = [re.findall(r"<td[^>]*>([^<]*)</td>", r[1])[0] for r in rows]
+    assert first_cells == ["A", "B", "&lt;script&gt;window.__xss=1&lt;/script&gt;"]
+    assert "hm-chosen" in rows[0][0] and "hm-chosen" not in rows[1][0]
+    assert 'data-layer="Street heat atlas"' in page and 'data-layer="Candidate networks"' in page
