@@ -73,7 +73,7 @@ def map_css() -> str:
 .hm-box{position:fixed;z-index:1000;background:rgba(255,255,255,.94);padding:4px 8px;
  border-radius:4px;font:11px/1.3 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);overflow-y:auto;}
 .hm-box summary{font-weight:bold;font-size:12px;cursor:pointer;}
-.hm-legend{bottom:30px;left:10px;max-width:300px;max-height:calc(100vh - 250px);}
+.hm-legend{bottom:60px;left:10px;max-width:300px;max-height:calc(100vh - 280px);}
 .hm-results{bottom:24px;right:10px;max-width:290px;max-height:calc(100vh - 420px);}
 .hm-lg{margin-top:3px;}
 .hm-lg b{display:block;font-size:11px;}
@@ -216,13 +216,17 @@ def results_html(summary: Mapping[str, Any], *, extra: str = "") -> str:
 
 
 def popup_table(frame: pd.DataFrame, fields: Sequence[tuple[str, str, int | None]]) -> pd.Series:
-    """One escaped HTML table per row; fields are (column, label, decimals or None for text)."""
+    """One escaped HTML table per row; fields are (column, label, decimals or None for text).
+
+    A field whose value is missing or empty in a row is left out of that row's table.
+    """
     parts: list[pd.Series] = []
     for col, label, decimals in fields:
         if col not in frame.columns:
             continue
         cell = escape_series(frame[col]) if decimals is None else fmt_number(frame[col], decimals)
-        parts.append(f"<tr><th>{escape(label)}</th><td>" + cell + "</td></tr>")
+        row = f"<tr><th>{escape(label)}</th><td>" + cell + "</td></tr>"
+        parts.append(row.where((cell != "") & (cell != "n/a"), ""))
     body = pd.Series("", index=frame.index, dtype=object)
     for part in parts:
         body = body + part

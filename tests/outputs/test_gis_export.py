@@ -291,3 +291,35 @@ def test_geographic_crs_warns_and_names_british_national_grid(tmp_path: Path) ->
         cli, ["export", str(src), "--crs", "27700", "--out", str(tmp_path / "bng")]
     )
     assert "WARNING" not in projected.stderr
+
+
+@pytest.mark.slow
+def test_export_of_a_run_keeps_every_field_of_its_route(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    from _pipeline_helpers import full_run_dir, invoke
+
+    run = full_run_dir(tmp_path_factory)
+    with zipfile.ZipFile(run / "route_shapefile.zip") as zf:
+        own = pd.read_csv(zf.open("route_shapefile_fields.csv"))["column"].tolist()
+    assert {
+        "dn",
+        "velocity_m_per_s",
+        "heat_loss_w_per_m",
+        "capex_gbp",
+        "cost_class",
+        "name",
+    } <= set(own)
+    out = tmp_path / "bng"
+    result = invoke("export", str(run), "--crs", "27700", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out / "route_shapefile.zip") as zf:
+        exported = pd.read_csv(zf.open("route_shapefile_fields.csv"))["column"].tolist()
+    assert exported == own
+    pipes = export.read_results_gpkg(out / "results.gpkg")["pipes"].reset_index()
+    assert set(own) <= set(pipes.columns)
+    props = json.loads((out / "route.geojson").read_text())["features"][0]["properties"]
+    assert set(own) <= set(props)
+    table = pd.read_csv(out / "route.csv")
+    assert set(own) <= set(table.columns)
+    assert table["name"].notna().any()  # street names came through
