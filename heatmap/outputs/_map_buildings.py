@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -16,11 +17,14 @@ from heatmap import schema
 from heatmap.errors import InputError
 from heatmap.outputs._map_geo import POINTS_PANE, to_geojson, to_wgs84
 from heatmap.outputs._map_html import (
+    class_items,
     escape_series,
     fmt_number,
+    legend_section,
     popup_table,
 )
 from heatmap.outputs.map_params import (
+    ANCHOR_COLOUR,
     DEMAND_CLASS_EDGES_MWH_PER_A,
     DEMAND_COLOURS,
     HEAT,
@@ -29,7 +33,16 @@ from heatmap.outputs.map_params import (
 
 logger = logging.getLogger("heatmap.outputs.maps")
 
-__all__ = ["ZoomSwitch", "add_anchor_loads", "add_buildings", "demand_of"]
+__all__ = [
+    "ANCHORS_LAYER",
+    "BUILDINGS_LAYER",
+    "BUILDING_POPUP_FIELDS",
+    "ZoomSwitch",
+    "add_anchor_loads",
+    "add_buildings",
+    "building_popups",
+    "demand_of",
+]
 
 
 def demand_of(gdf: gpd.GeoDataFrame, what: str) -> pd.Series:
@@ -46,33 +59,70 @@ def _ownership(gdf: gpd.GeoDataFrame) -> pd.Series:
     return pd.Series("unknown", index=gdf.index)
 
 
-def add_buildings(m: folium.Map, buildings: gpd.GeoDataFrame, params: MapParams) -> None:
+BUILDING_POPUP_FIELDS: tuple[tuple[str, str, int | None], ...] = (
+    ("name", "Name", None),
+    ("address", "Address", None),
+    ("building_id", "Building id", None),
+    ("use", "Use", None),
+    ("use_source", "Use from", None),
+    ("building_tag", "OSM building tag", None),
+    ("property_type", "Property type", None),
+    ("tm46_category", "TM46 category", None),
+    ("floors", "Floors", 0),
+    ("floors_source", "Floors from", None),
+    ("gross_floor_area_m2", "Floor area, GIA (m²)", 0),
+    ("benchmark_kwh_per_m2_a", "Benchmark (kWh/m²/yr)", 0),
+    (HEAT, "Heat demand (MWh/yr)", 0),
+    ("peak_load_kw", "Peak load (kW)", 0),
+    ("demand_source", "Demand from", None),
+    ("demand_method", "Demand method", None),
+    ("demand_confidence", "Confidence", None),
+    ("confidence", "Confidence", None),
+    ("exclusion_reason", "Left out because", None),
+)
+"""Column, label and decimals (None: text) of a building popup; absent columns are skipped."""
+
+
+def building_popups(buildings: gpd.GeoDataFrame) -> pd.Series:
+    """Return one escaped popup table per building from the columns it has."""
+    frame = pd.DataFrame(buildings.drop(columns=buildings.geometry.name))
+    if buildings.index.name == "building_id" and "building_id" not in frame.columns:
+        frame = frame.reset_index()
+        frame.index = buildings.index
+    return popup_table(frame, BUILDING_POPUP_FIELDS)
+
+
+def add_buildings(
+    m: folium.Map, buildings: gpd.GeoDataFrame, params: MapParams, *, show: bool = True
+) -> str:
     """Footprints coloured by demand; with many buildings, demand cells when zoomed out.
 
-    Up to ``max_building_polygons`` buildings: footprints only. Up to
+    Up to ``max_building_polygons`` buildings: footprints with a popup each. Up to
     ``max_embedded_polygons``: both layers, switched at ``footprint_min_zoom`` (cells below,
-    footprints from that zoom). Beyond that: cells only.
+    footprints from that zoom), footprints with a tooltip only. Beyond that: cells only.
+    Returns the legend entry.
     """
     demand = demand_of(buildings, "buildings")
     n = len(buildings)
+    if n > params.max_embedded_polygons:
+        _add_building_cells(m, buildings, demand, params)
+        return _buildings_legend()
     cells = (
         _add_building_cells(m, buildings, demand, params)
         if n > params.max_building_polygons
         else None
     )
-    if n > params.max_embedded_polygons:
-        return
-    frame = gpd.GeoDataFrame(
-        {
-            "c": np.digitize(demand.to_numpy(), DEMAND_CLASS_EDGES_MWH_PER_A),
-            "tip": _building_label(buildings, demand),
-        },
-        geometry=buildings.geometry.to_numpy(),
-        crs=buildings.crs,
-    )
+    columns: dict[str, Any] = {
+        "c": np.digitize(demand.to_numpy(), DEMAND_CLASS_EDGES_MWH_PER_A),
+        "tip": _building_label(buildings, demand),
+    }
+    with_popups = cells is None
+    if with_popups:
+        columns["popup_html"] = building_popups(buildings).to_numpy()
+    frame = gpd.GeoDataFrame(columns, geometry=buildings.geometry.to_numpy(), crs=buildings.crs)
     footprints = folium.GeoJson(
         to_geojson(to_wgs84(frame, params)),
-        name="Buildings by heat demand",
+        name=BUILDINGS_LAYER,
         style_function=lambda f: {
             "color": "#555555",
             "weight": 0.5,
@@ -81,11 +131,22 @@ def add_buildings(m: folium.Map, buildings: gpd.GeoDataFrame, params: MapParams)
             "className": "hm-building",
         },
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
-        show=cells is None,
+        popup=folium.GeoJsonPopup(fields=["popup_html"], labels=False) if with_popups else None,
+        show=show and cells is None,
     )
     footprints.add_to(m)
     if cells is not None:
         ZoomSwitch(footprints.get_name(), cells.get_name(), params.footprint_min_zoom).add_to(m)
+    return _buildings_legend()
+
+
+BUILDINGS_LAYER = "Buildings by heat demand"
+"""Name of the footprint layer in the layer control and the legend."""
+
+
+def _buildings_legend() -> str:
+    items = class_items(DEMAND_CLASS_EDGES_MWH_PER_A, DEMAND_COLOURS)
+    return legend_section(BUILDINGS_LAYER, items, title=BUILDINGS_LAYER + " (MWh/yr)")
 
 
 class ZoomSwitch(MacroElement):
@@ -159,7 +220,7 @@ def _add_building_cells(
     )
     layer = folium.GeoJson(
         to_geojson(to_wgs84(frame, params)),
-        name=f"Buildings: heat demand per {cell:g} m cell",
+        name=f"{BUILDINGS_LAYER} (per {cell:g} m cell)",
         style_function=lambda f: {
             "color": "#777777",
             "weight": 0.3,
@@ -179,11 +240,18 @@ def _anchor_mask(buildings: gpd.GeoDataFrame) -> np.ndarray:
     return buildings[schema.IS_ANCHOR].fillna(False).astype(bool).to_numpy()
 
 
-def add_anchor_loads(m: folium.Map, buildings: gpd.GeoDataFrame, params: MapParams) -> None:
-    """Anchor loads as circles (area proportional to demand) with escaped popups."""
+ANCHORS_LAYER = "Anchor loads"
+"""Name of the anchor-load layer."""
+
+
+def add_anchor_loads(m: folium.Map, buildings: gpd.GeoDataFrame, params: MapParams) -> str:
+    """Anchor loads as circles sized in metres (area proportional to demand), escaped popups.
+
+    Returns the legend entry (empty when there are no anchor loads).
+    """
     mask = _anchor_mask(buildings)
     if not mask.any():
-        return
+        return ""
     anchors = buildings[mask]
     demand = demand_of(anchors, "buildings")
     frame = pd.DataFrame(
@@ -210,7 +278,7 @@ def add_anchor_loads(m: folium.Map, buildings: gpd.GeoDataFrame, params: MapPara
             ("Ownership", "Ownership", None),
         ],
     )
-    rmin, rmax = params.anchor_radius_px
+    rmin, rmax = params.anchor_radius_m
     d = demand.to_numpy()
     scale = np.sqrt(d / d.max()) if d.max() > 0 else np.zeros_like(d)
     radius = np.round(rmin + (rmax - rmin) * scale, 1)
@@ -221,14 +289,14 @@ def add_anchor_loads(m: folium.Map, buildings: gpd.GeoDataFrame, params: MapPara
     )
     folium.GeoJson(
         to_geojson(to_wgs84(pts, params)),
-        name="Anchor loads",
-        marker=folium.CircleMarker(),
+        name=ANCHORS_LAYER,
+        marker=folium.Circle(),
         style_function=lambda f: {
             "radius": f["properties"]["r"],
             "color": "#3f007d",
             "weight": 1.5,
             "fill": True,
-            "fillColor": "#6a3d9a",
+            "fillColor": ANCHOR_COLOUR,
             "fillOpacity": 0.55,
             "className": "hm-anchor",
             "pane": POINTS_PANE,
@@ -236,3 +304,5 @@ def add_anchor_loads(m: folium.Map, buildings: gpd.GeoDataFrame, params: MapPara
         popup=folium.GeoJsonPopup(fields=["popup_html"], labels=False, class_name="hm-pop"),
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
     ).add_to(m)
+    note = f"circle area ~ demand ({rmin:g}–{rmax:g} m radius)"
+    return legend_section(ANCHORS_LAYER, [(ANCHOR_COLOUR, "anchor load")], shape="dot", note=note)

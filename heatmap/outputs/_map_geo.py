@@ -20,6 +20,7 @@ from heatmap.outputs.map_params import (
 
 __all__ = [
     "POINTS_PANE",
+    "ROUTE_PANE",
     "add_points_pane",
     "bounds_latlon",
     "centre_lonlat",
@@ -35,8 +36,13 @@ POINTS_PANE = "hmPoints"
 """Leaflet pane above the polygons and lines (overlayPane, z 400) so points stay clickable."""
 
 
+ROUTE_PANE = "hmRoute"
+"""Leaflet pane of the route, above buildings and zones (z 450) and below the points."""
+
+
 def add_points_pane(m: folium.Map) -> None:
-    """Create the pane that point layers draw into."""
+    """Create the panes that the route and point layers draw into."""
+    folium.map.CustomPane(ROUTE_PANE, z_index=450).add_to(m)
     folium.map.CustomPane(POINTS_PANE, z_index=610).add_to(m)
 
 

@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "GPKG_INDEX_COLUMNS",
+    "ROUTE_LAYERS",
     "read_results_gpkg",
     "reexport",
     "write_geojson_wgs84",
@@ -41,6 +42,9 @@ GPKG_INDEX_COLUMNS: dict[str, str] = {
     "clusters": "cluster_id",
 }
 """Layer -> column restored as the index by :func:`read_results_gpkg` (when present, unique)."""
+
+ROUTE_LAYERS = ("pipes", "route")
+"""Layers of ``results.gpkg`` that :func:`reexport` writes as the route, first found wins."""
 
 
 def write_geopackage(
@@ -200,8 +204,10 @@ def reexport(
     """Re-write saved results in another CRS for a design team.
 
     Reads ``results_dir/results.gpkg`` and writes into ``out_dir``: ``results.gpkg`` (every layer
-    reprojected to ``crs``), and when a ``route`` layer exists, ``route_shapefile.zip`` (in
-    ``crs``), ``route.geojson`` (WGS84, as GeoJSON requires) and ``route.csv``.
+    reprojected to ``crs``) and, for the run's route, ``route_shapefile.zip`` (in ``crs``),
+    ``route.geojson`` (WGS84, as GeoJSON requires) and ``route.csv``. The route is the run's own:
+    the sized ``pipes`` layer (every field of the run's ``route_shapefile.zip``: DN, velocity,
+    losses, cost, dig class, street name, ...) when present, else the ``route`` layer.
 
     Parameters
     ----------
@@ -210,7 +216,8 @@ def reexport(
     out_dir
         Output folder (created); must differ from ``results_dir``.
     crs
-        Target CRS: EPSG code (27700), ``"EPSG:27700"``, WKT or anything pyproj accepts.
+        Target CRS: EPSG code (27700), ``"EPSG:27700"``, WKT or anything pyproj accepts. A
+        geographic CRS (degrees) is written with a warning naming British National Grid.
     overwrite
         Replace existing files of the same names in ``out_dir``.
 
@@ -220,11 +227,7 @@ def reexport(
         The files written.
     """
     src_dir, dst_dir = Path(results_dir), Path(out_dir)
-    try:
-        target_crs = CRS.from_user_input(crs)
-    except Exception as exc:  # pyproj raises CRSError, a plain exception, on bad input
-        msg = f"--crs {crs!r}: not a CRS pyproj understands (try an EPSG code such as 27700)"
-        raise CRSError(msg) from exc
+    target_crs = _target_crs(crs)
     if dst_dir.resolve() == src_dir.resolve():
         msg = f"--out {dst_dir}: choose a folder other than the results folder"
         raise InputError(msg)
@@ -235,14 +238,15 @@ def reexport(
             msg = f"results.gpkg layer {name!r} has no CRS; cannot reproject it"
             raise CRSError(msg)
         reprojected[name] = gdf.to_crs(target_crs)
+    route_layer = next((n for n in ROUTE_LAYERS if n in reprojected), None)
     targets = [dst_dir / "results.gpkg"]
-    if "route" in reprojected:
+    if route_layer is not None:
         targets += [dst_dir / n for n in ("route_shapefile.zip", "route.geojson", "route.csv")]
     for t in targets:
         check_writable(t, overwrite=overwrite)
     written = [write_geopackage(reprojected, targets[0], overwrite=overwrite)]
-    if "route" in reprojected:
-        route = reprojected["route"]
+    if route_layer is not None:
+        route = reprojected[route_layer]
         written.append(write_route_shapefile_zip(route, targets[1], overwrite=overwrite))
         written.append(write_geojson_wgs84(route, targets[2], overwrite=overwrite))
         written.append(
@@ -252,3 +256,20 @@ def reexport(
         "re-exported %d layers to %s in %s", len(reprojected), dst_dir, target_crs.to_string()
     )
     return written
+
+
+def _target_crs(crs: Any) -> CRS:
+    """Parse ``--crs``; warn when it is geographic, naming British National Grid."""
+    try:
+        target = CRS.from_user_input(crs)
+    except Exception as exc:  # pyproj raises CRSError, a plain exception, on bad input
+        msg = f"--crs {crs!r}: not a CRS pyproj understands (try an EPSG code such as 27700)"
+        raise CRSError(msg) from exc
+    if target.is_geographic:
+        logger.warning(
+            "--crs %s is geographic (%s, degrees): coordinates are latitude/longitude, not metres "
+            "a CAD or GIS design team can measure in; for British National Grid use --crs 27700",
+            crs,
+            target.name,
+        )
+    return target

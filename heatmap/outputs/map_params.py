@@ -9,13 +9,18 @@ import geopandas as gpd
 from shapely.geometry.base import BaseGeometry
 
 __all__ = [
+    "ANCHOR_COLOUR",
+    "CLUSTER_COLOUR",
     "DEMAND_CLASS_EDGES_MWH_PER_A",
     "DEMAND_COLOURS",
     "DENSITY_CLASS_EDGES_MWH_PER_HA_A",
     "DENSITY_COLOURS",
+    "ENERGY_CENTRE_COLOUR",
     "HEAT",
+    "HNPD_STATUS_GROUPS",
     "LHD_CLASS_EDGES_MWH_PER_M_A",
     "LHD_COLOURS",
+    "OPPORTUNITY_COLOURS",
     "PHASE_DASH",
     "MapLayers",
     "MapParams",
@@ -44,6 +49,44 @@ DENSITY_COLOURS = ("#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a636
 PHASE_DASH: dict[int, str | None] = {1: None, 2: "8 4", 3: "2 4"}
 """Leaflet dash pattern of the route by build phase (later phases: dotted)."""
 
+OPPORTUNITY_COLOURS = ("#e7298a", "#7570b3", "#a6761d", "#666666")
+"""Outline colour of the opportunity areas of each rule, in the order the rules appear."""
+
+CLUSTER_COLOUR = "#525252"
+"""Outline of building clusters (grey: distinct from the route's LHD reds and blues)."""
+
+ANCHOR_COLOUR = "#6a3d9a"
+"""Fill of anchor-load circles."""
+
+ENERGY_CENTRE_COLOUR = "#ffff33"
+"""Fill of the energy-centre marker."""
+
+HNPD_STATUS_GROUPS: dict[str, tuple[str, str, bool, tuple[str, ...]]] = {
+    "operational": ("Operational", "#006d2c", True, ("operational",)),
+    "construction": ("Under construction", "#31a354", True, ("under construction",)),
+    "consented": (
+        "Consented, awaiting construction",
+        "#74c476",
+        True,
+        ("awaiting construction", "no application required"),
+    ),
+    "planning": (
+        "In planning",
+        "#bae4b3",
+        True,
+        ("application submitted", "revised", "no application made", "appeal lodged"),
+    ),
+    "refused": (
+        "Refused, withdrawn or abandoned",
+        "#969696",
+        False,
+        ("application refused", "appeal refused", "application withdrawn", "abandoned"),
+    ),
+}
+"""HNPD development status group -> (label, colour, shown at load, lower-case statuses in it).
+
+A status in no group is drawn with the "In planning" group's style under "Other status"."""
+
 HEAT = "heat_demand_mwh_per_a"
 """The building demand column every layer colours by."""
 
@@ -56,7 +99,9 @@ class MapLayers(TypedDict, total=False):
     ``density_mwh_per_ha_a``, ``transform`` and ``crs``; opportunity_areas, clusters: polygons
     with their statistics; existing_networks: points with ``name``, ``operator``,
     ``technology``, ``status`` (e.g. DESNZ HNPD); energy_centre: a point in the buildings' CRS;
-    streets: street lines with ``name`` (named streets join the search box).
+    streets: street lines with ``name`` (named streets join the search box); street_lhd: the
+    street heat atlas and candidates: the candidate networks' routes (columns in
+    :mod:`heatmap.outputs._map_candidates`).
     """
 
     route: gpd.GeoDataFrame | None
@@ -66,6 +111,8 @@ class MapLayers(TypedDict, total=False):
     existing_networks: gpd.GeoDataFrame | None
     energy_centre: BaseGeometry | None
     streets: gpd.GeoDataFrame | None
+    street_lhd: gpd.GeoDataFrame | None
+    candidates: gpd.GeoDataFrame | None
 
 
 @dataclass(frozen=True)
@@ -115,11 +162,11 @@ class MapParams:
         default=0.65,
         metadata={"doc": "opacity of the heat-density overlay, 0-1", "source": "chosen"},
     )
-    anchor_radius_px: tuple[float, ...] = field(
-        default=(5.0, 18.0),
+    anchor_radius_m: tuple[float, ...] = field(
+        default=(6.0, 30.0),
         metadata={
-            "doc": "(smallest, largest) anchor circle radius in pixels; area scales with demand",
-            "source": "chosen",
+            "doc": "(smallest, largest) anchor circle radius in metres; area scales with demand",
+            "source": "chosen: metres keep circles apart when zoomed out (pixels merge)",
         },
     )
     dn_weight_px: tuple[float, ...] = field(
@@ -152,7 +199,7 @@ class MapParams:
         if not 0 <= self.density_opacity <= 1:
             msg = "density_opacity: must be between 0 and 1"
             raise ValueError(msg)
-        for name in ("anchor_radius_px", "dn_weight_px"):
+        for name in ("anchor_radius_m", "dn_weight_px"):
             pair = getattr(self, name)
             if len(pair) != 2 or not 0 < pair[0] <= pair[1]:
                 msg = f"{name}: give two positive numbers (smallest, largest), smallest first"

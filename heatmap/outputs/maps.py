@@ -15,6 +15,7 @@ import base64
 import io
 import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Unpack
 
@@ -25,7 +26,15 @@ import pandas as pd
 from folium import plugins
 
 from heatmap._io import atomic_path
-from heatmap.outputs import _map_buildings, _map_geo, _map_html, _map_network, _map_search
+from heatmap.outputs import (
+    _map_buildings,
+    _map_candidates,
+    _map_geo,
+    _map_html,
+    _map_network,
+    _map_search,
+    _map_zones,
+)
 from heatmap.outputs.map_params import (
     DENSITY_CLASS_EDGES_MWH_PER_HA_A,
     DENSITY_COLOURS,
@@ -58,6 +67,7 @@ def render_map(
     buildings: gpd.GeoDataFrame,
     title: str = "Heat network study",
     params: MapParams | None = None,
+    summary: Mapping[str, Any] | None = None,
     **layers: Unpack[MapLayers],
 ) -> folium.Map:
     """Build the interactive study map.
@@ -71,6 +81,9 @@ def render_map(
         Shown at the top of the map (escaped).
     params
         Drawing options; defaults to :class:`MapParams`.
+    summary
+        The run's ``summary.json`` mapping: its headline figures fill the results panel and the
+        energy centre's popup (plant sizes). No panel without it.
     **layers
         The optional layers of :class:`~heatmap.outputs.map_params.MapLayers` (``route``,
         ``density``, ``opportunity_areas``, ``clusters``, ``existing_networks``,
@@ -92,34 +105,15 @@ def render_map(
     True
     """
     p = params or MapParams()
-    route = layers.get("route")
-    density = layers.get("density")
-    existing_networks = layers.get("existing_networks")
-    energy_centre = layers.get("energy_centre")
-    streets = layers.get("streets")
     crs = _map_geo.require_projected(buildings, "buildings")
     lon, lat = _map_geo.centre_lonlat(buildings)
     m = folium.Map(location=[lat, lon], zoom_start=15, tiles=None, control_scale=True)
     _add_base_maps(m)
     _root(m).header.add_child(folium.Element(_map_html.map_css()))
     _map_geo.add_points_pane(m)
-    if density is not None:
-        _add_density(m, density, p)
-    _map_buildings.add_buildings(m, buildings, p)
+    sections = _add_layers(m, buildings, crs, p, layers, summary)
     named = [_map_search.named_features(buildings, "building", p)]
-    for gdf, name, kind in (
-        (layers.get("opportunity_areas"), "Opportunity areas", "opportunity"),
-        (layers.get("clusters"), "Clusters", "cluster"),
-    ):
-        if gdf is not None and len(gdf):
-            _map_network.add_polygons_with_stats(m, gdf, name=name, kind=kind, params=p)
-    if existing_networks is not None and len(existing_networks):
-        _map_network.add_existing_networks(m, existing_networks, p)
-    if route is not None and len(route):
-        _map_network.add_route(m, route, p)
-    if energy_centre is not None:
-        _map_network.add_energy_centre(m, energy_centre, crs)
-    _map_buildings.add_anchor_loads(m, buildings, p)
+    streets = layers.get("streets")
     if streets is not None and len(streets):
         named.append(_map_search.named_features(streets, "street", p))
     _add_search(m, named)
@@ -128,17 +122,53 @@ def render_map(
         position="topleft", primary_length_unit="meters", primary_area_unit="sqmeters"
     ).add_to(m)
     _root(m).html.add_child(folium.Element(_map_html.title_html(title)))
-    legend = _map_html.legend_html(
-        with_route=route is not None,
-        density_classes=(DENSITY_CLASS_EDGES_MWH_PER_HA_A, DENSITY_COLOURS)
-        if density is not None
-        else None,
-    )
+    legend = _map_html.legend_html([s for s in sections if s])
     _root(m).html.add_child(folium.Element(legend))
+    if summary:
+        candidates = layers.get("candidates")
+        table = "" if candidates is None else _map_candidates.candidates_table_html(candidates)
+        _root(m).html.add_child(folium.Element(_map_html.results_html(summary, extra=table)))
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    bounds = _map_geo.bounds_latlon(buildings)
-    m.fit_bounds(bounds)
+    # keep the study area clear of the legend (left) and the layer list and results (right)
+    m.fit_bounds(
+        _map_geo.bounds_latlon(buildings),
+        padding_top_left=(320, 50),
+        padding_bottom_right=(310, 30),
+    )
     return m
+
+
+def _add_layers(
+    m: folium.Map,
+    buildings: gpd.GeoDataFrame,
+    crs: Any,
+    p: MapParams,
+    layers: MapLayers,
+    summary: Mapping[str, Any] | None,
+) -> list[str]:
+    """Draw every layer given, bottom to top; return their legend entries in the same order."""
+    sections: list[str] = []
+    density = layers.get("density")
+    if density is not None:
+        sections.append(_add_density(m, density, p))
+    sections.append(_map_buildings.add_buildings(m, buildings, p))
+    optional: tuple[tuple[str, Any], ...] = (
+        ("street_lhd", _map_candidates.add_street_lhd),
+        ("opportunity_areas", _map_zones.add_opportunity_areas),
+        ("clusters", _map_zones.add_clusters),
+        ("existing_networks", _map_zones.add_existing_networks),
+        ("candidates", _map_candidates.add_candidates),
+        ("route", _map_network.add_route),
+    )
+    for key, add in optional:
+        gdf: Any = layers.get(key)
+        if gdf is not None and len(gdf):
+            sections.append(add(m, gdf, p))
+    energy_centre = layers.get("energy_centre")
+    if energy_centre is not None:
+        sections.append(_map_network.add_energy_centre(m, energy_centre, crs, summary))
+    sections.append(_map_buildings.add_anchor_loads(m, buildings, p))
+    return sections
 
 
 def render_nearby_map(
@@ -238,7 +268,10 @@ def _add_base_maps(m: folium.Map) -> None:
     ).add_to(m)
 
 
-def _add_density(m: folium.Map, density: Any, p: MapParams) -> None:
+DENSITY_LAYER = "Heat density (MWh/ha/yr)"
+
+
+def _add_density(m: folium.Map, density: Any, p: MapParams) -> str:
     arr, transform, crs = _map_geo.density_parts(density)
     rgba, bounds = _map_geo.density_rgba_3857(
         arr, transform, crs, DENSITY_CLASS_EDGES_MWH_PER_HA_A, DENSITY_COLOURS
@@ -246,11 +279,13 @@ def _add_density(m: folium.Map, density: Any, p: MapParams) -> None:
     buf = io.BytesIO()
     matplotlib.image.imsave(buf, rgba, format="png")
     uri = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-    group = folium.FeatureGroup(name="Heat density (MWh/ha/yr)", show=True)
+    group = folium.FeatureGroup(name=DENSITY_LAYER, show=True)
     folium.raster_layers.ImageOverlay(
         uri, bounds=bounds, opacity=p.density_opacity, interactive=False, zindex=1
     ).add_to(group)
     group.add_to(m)
+    items = _map_html.class_items(DENSITY_CLASS_EDGES_MWH_PER_HA_A, DENSITY_COLOURS)
+    return _map_html.legend_section(DENSITY_LAYER, items)
 
 
 def _add_search(m: folium.Map, named: list[gpd.GeoDataFrame]) -> None:
@@ -270,6 +305,7 @@ def _add_search(m: folium.Map, named: list[gpd.GeoDataFrame]) -> None:
             "interactive": False,
         },
         show=False,
+        control=False,
     )
     layer.add_to(m)
     search = plugins.Search(

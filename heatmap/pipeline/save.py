@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -33,8 +35,8 @@ def _layers_of(results: Results) -> dict[str, gpd.GeoDataFrame]:
     }
     if results.network is not None:
         layers.update(
-            route=routing.route_to_gdf(results.route),
-            pipes=results.pipes,
+            route=_with_street_names(routing.route_to_gdf(results.route), results.area.streets),
+            pipes=_with_street_names(results.pipes, results.area.streets),
             terminals=results.terminals(),
         )
     layers["streets"] = results.area.streets
@@ -49,6 +51,29 @@ def _layers_of(results: Results) -> dict[str, gpd.GeoDataFrame]:
 
 _ALWAYS = frozenset({"buildings", "street_lhd", "zones", "candidates"})
 """Layers written even when empty, so that a run with no network still has them."""
+
+
+def _portable_summary(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """Copy of the summary naming its input files by file name, not by local absolute path."""
+    out = dict(summary)
+    for key in ("inputs", "weather"):
+        value = out.get(key)
+        if isinstance(value, str) and Path(value).is_absolute():
+            out[key] = Path(value).name
+    return out
+
+
+def _with_street_names(pipes: gpd.GeoDataFrame, streets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Copy of ``pipes`` with each segment's street ``name`` (from ``street_id``), if missing."""
+    if "name" in pipes.columns or not {"street_id", "name"} <= set(streets.columns):
+        return pipes
+    names = streets.dropna(subset=["name"]).drop_duplicates("street_id").set_index("street_id")
+    if "street_id" not in pipes.columns:
+        return pipes
+    out = pipes.copy()
+    position = list(out.columns).index("street_id") + 1
+    out.insert(position, "name", out["street_id"].map(names["name"]))
+    return out
 
 
 def _portable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -83,6 +108,7 @@ def save_results(
         The files written, relative to ``out_dir``.
     """
     layers = _layers_of(results)
+    summary = _portable_summary(results.summary)
     pipes = layers.get("pipes")
     with staged_dir(out_dir, overwrite=overwrite) as stage:
         m = maps.render_map(
@@ -94,12 +120,15 @@ def save_results(
             existing_networks=results.existing_networks,
             energy_centre=None if results.network is None else results.energy_centre.point,
             streets=results.area.streets,
+            street_lhd=layers.get("street_lhd"),
+            candidates=layers.get("candidates"),
             title=f"heatmap: {results.scenario.name}",
+            summary=summary,
         )
         maps.save_map(m, stage / "map.html")
         write_geopackage(layers, stage / "results.gpkg")
         zones.write_geotiff(results.density, stage / "heat_density.tif")
-        write_json(results.summary, stage / "summary.json")
+        write_json(summary, stage / "summary.json")
         tables: dict[str, pd.DataFrame | None] = {
             "anchor_loads.csv": _portable(
                 pd.DataFrame(results.anchor_loads.drop(columns="geometry"))

@@ -279,3 +279,30 @@ def test_out_dot_from_inside_is_one_line(tmp_path: Path, monkeypatch: pytest.Mon
         result = invoke("run", *args, "--no-progress")
         assert_clean_error(result, mentions="current folder")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
+
+
+# --- reproducible outputs ------------------------------------------------------------------------
+@pytest.mark.slow
+def test_two_runs_write_identical_layers_and_tables(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    from _pipeline_helpers import full_run_dir
+
+    first = full_run_dir(tmp_path_factory)
+    second = tmp_path / "again"
+    result = invoke("run", "--out", str(second), "--no-progress")
+    assert result.exit_code == 0, describe(result)
+    texts = sorted(p.relative_to(first).as_posix() for p in first.rglob("*.csv"))
+    texts += ["route.geojson", MANIFEST_NAME]
+    assert len(texts) > 10
+    for name in texts:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    a = outputs.read_results_gpkg(first / "results.gpkg")
+    b = outputs.read_results_gpkg(second / "results.gpkg")
+    assert list(a) == list(b)
+    for layer in a:
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(a[layer].to_wkt()), pd.DataFrame(b[layer].to_wkt()), obj=layer
+        )
+    for text in (first / "route.geojson").read_text(), (first / "summary.json").read_text():
+        assert str(Path.home()) not in text and "/tmp" not in text and ".partial-" not in text

@@ -230,14 +230,14 @@ def test_map_in_chromium(tmp_path: Path) -> None:
                 "Heat density (MWh/ha/yr)",
                 "Buildings by heat demand",
                 "Opportunity areas",
-                "Existing heat networks",
+                "Heat networks (HNPD): operational",
                 "Route – phase 1",
                 "Route – phase 2",
                 "Energy centre",
                 "Anchor loads",
-                "Named buildings and streets",
             ):
                 assert name in text, (name, text)
+            assert "Named buildings and streets" not in text  # the search's helper layer
 
             assert page.locator("path.hm-route").count() == len(layers["route"])
             assert page.locator("path.hm-anchor").count() == 3
@@ -306,5 +306,197 @@ def test_zoomed_out_map_shows_demand_cells(tmp_path: Path) -> None:
             page.wait_for_timeout(400)
             assert page.locator("path.hm-building").count() == 0
             assert page.locator("path.hm-cell").count() >= 1
+        finally:
+            browser.close()
+
+
+# --- the planner's view: defaults, legend, results panel, popups, HNPD status --------------------
+SUMMARY = {
+    "scenario": "City <b>test</b>",
+    "n_connected_buildings": 3,
+    "connected_heat_demand_mwh_per_a": 4546.0,
+    "spine_length_m": 320.4,
+    "route_lhd_mwh_per_m_a": 14.188,
+    "peak_demand_kw": 2273.5,
+    "capex_gbp": 1_234_567.89,
+    "npv_gbp": -45_678.9,
+    "irr_pct": 3.456,
+    "lcoh_gbp_per_mwh": 98.765,
+    "low_carbon_share_pct": 90.61,
+    "hp_capacity_kw": 1500.0,
+    "boiler_capacity_kw": 2500.0,
+    "store_volume_m3": 200.0,
+}
+
+
+def _planner_layers() -> dict[str, Any]:
+    layers = _study_layers()
+    b = layers["buildings"].copy()
+    b["floors"] = [6, 9, 4, 3, 12]
+    b["floors_source"] = ["building:levels", "height", "default", "default", "building:levels"]
+    b["gross_floor_area_m2"] = [9600.0, 14400.0, 6400.0, 4800.0, 19200.0]
+    b["benchmark_kwh_per_m2_a"] = [85.0, 86.0, 15.0, 2.5, 130.0]
+    b["use"] = ["office", "hotel", "civic <i>hall</i>", "domestic", "arts centre"]
+    b["demand_confidence"] = ["medium", "high", "low <b>!</b>", "low", "high"]
+    layers["buildings"] = b
+    x0, y0 = 530000.0, 180000.0
+    layers["existing_networks"] = gpd.GeoDataFrame(
+        {
+            "name": ["Citigen", XSS_IMG, "Refused scheme", "Abandoned scheme", "New build"],
+            "ref_id": ["HN001", "HN002", "HN003", "HN004", "HN005"],
+            "operator": ["E.ON", XSS_SCRIPT, "X", "Y", "Z"],
+            "technology": ["CHP", "Heat pump", "CHP", "Biomass", "Heat pump"],
+            "status": [
+                "Operational",
+                "Under Construction",
+                "Application Refused",
+                "Abandoned",
+                "Awaiting Construction",
+            ],
+        },
+        geometry=[Point(x0 + 150 + 30 * i, y0 + 120) for i in range(5)],
+        crs=27700,
+    )
+    layers["clusters"] = gpd.GeoDataFrame(
+        {"cluster_id": [1], "n_dwellings": [120], "viable": [False], "reason": [XSS_SCRIPT]},
+        geometry=[box(x0, y0, x0 + 100, y0 + 100)],
+        crs=27700,
+    )
+    layers["opportunity_areas"] = gpd.GeoDataFrame(
+        {"rule": ["hotmaps", XSS_IMG], "heat_demand_mwh_per_a": [4653.0, 10.0], "rank": [1, 1]},
+        geometry=[box(x0 - 20, y0 - 30, x0 + 380, y0 + 60), box(x0, y0, x0 + 10, y0 + 10)],
+        crs=27700,
+    )
+    return layers
+
+
+def _boxes_overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080)])
+def test_planner_view_in_chromium(tmp_path: Path, width: int, height: int) -> None:
+    sync_api = _requirements()
+    layers = _planner_layers()
+    m = render.render_map(title="City", summary=SUMMARY, **layers)
+    page_path = render.save_map(m, tmp_path / "map.html")
+
+    def handle(route: Any) -> None:
+        url = route.request.url
+        local = local_asset(url)
+        if url.startswith(("file:", "data:")):
+            route.continue_()
+        elif local is not None:
+            ctype = CONTENT_TYPES.get(local.suffix, "application/octet-stream")
+            route.fulfill(status=200, path=str(local), content_type=ctype)
+        elif "/tile/" in url or re.search(r"/\d+/\d+/\d+(@2x)?\.png", url):
+            route.fulfill(status=200, body=BLANK_PNG, content_type="image/png")
+        else:
+            route.fulfill(status=200, body="", content_type="text/plain")
+
+    errors: list[str] = []
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            args=FLAGS,
+            headless=True,
+            viewport={"width": width, "height": height},
+        )
+        try:
+            page = browser.new_page()
+            page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+            page.route("**/*", handle)
+            page.goto(page_path.as_uri(), wait_until="load")
+            page.wait_for_selector(".leaflet-control-layers", timeout=15000)
+            assert not errors, errors
+
+            # the route is drawn at load, inside the window, above the buildings
+            routes = page.locator("path.hm-route")
+            assert routes.count() == len(layers["route"])
+            for i in range(routes.count()):
+                box_ = routes.nth(i).bounding_box()
+                assert box_ is not None and box_["width"] > 0
+                assert 0 <= box_["x"] <= width and 0 <= box_["y"] <= height
+
+            # detail layers off at load; refused and abandoned HNPD records hidden
+            assert page.locator("path.hm-cluster").count() == 0
+            assert page.locator("path.hm-opportunity").count() == 0
+            assert page.locator("path.hm-existing").count() == 3
+            assert page.locator("path.hm-anchor").count() == 3
+
+            # one legend entry per layer in the layer control
+            overlays = [
+                t.strip()
+                for t in page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+            ]
+            keys = page.locator(".hm-legend [data-layer]").evaluate_all(
+                "els => els.map(e => e.dataset.layer)"
+            )
+            assert len(overlays) >= 8
+            for name in overlays:
+                assert any(name.startswith(k) for k in keys), (name, keys)
+            assert (
+                "Refused, withdrawn or abandoned (off)" in page.locator(".hm-legend").inner_text()
+            )
+
+            # the legend and the results panel fit the window, unscrolled and apart
+            legend = page.locator(".hm-legend")
+            results = page.locator(".hm-results")
+            control = page.locator(".leaflet-control-layers")
+            boxes = [x.bounding_box() for x in (legend, results, control)]
+            for b in boxes:
+                assert b is not None
+                assert b["y"] >= 0 and b["y"] + b["height"] <= height, b
+            assert not _boxes_overlap(boxes[0], boxes[1])  # type: ignore[arg-type]
+            assert not _boxes_overlap(boxes[0], boxes[2])  # type: ignore[arg-type]
+            assert not _boxes_overlap(boxes[1], boxes[2])  # type: ignore[arg-type]
+            assert legend.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
+            legend.locator("summary").click()  # collapsible
+            assert legend.evaluate("e => !e.open")
+
+            # the results panel shows summary.json's figures
+            cells = results.locator("td[data-key]")
+            assert cells.count() == 10  # every headline figure SUMMARY has
+            for i in range(cells.count()):
+                key = cells.nth(i).get_attribute("data-key")
+                value = cells.nth(i).get_attribute("data-value")
+                assert key is not None and value is not None
+                assert float(value) == SUMMARY[key], key
+            text = results.inner_text()
+            assert "£1,234,568" in text and "−£45,679" in text and "98.77 £/MWh" in text
+            assert "City <b>test</b>" in text
+
+            # a building popup: use, floors and their sources, GIA, benchmark, confidence
+            page.locator("path.hm-building").nth(2).click(force=True)
+            popup = page.locator(".leaflet-popup-content")
+            popup.wait_for(timeout=5000)
+            body = popup.inner_text()
+            for needle in (
+                "civic <i>hall</i>",
+                "Floors\t4",
+                "default",
+                "6,400",
+                "Benchmark",
+                "Confidence\tlow <b>!</b>",
+                "95",
+            ):
+                assert needle in body, (needle, body)
+            page.locator(".leaflet-popup-close-button").first.click()
+            popup.wait_for(state="detached", timeout=5000)
+
+            # HNPD popup with Ref ID and operator as plain text
+            page.locator("path.hm-existing").nth(1).click(force=True)
+            popup.wait_for(timeout=5000)
+            body = popup.inner_text()
+            assert "HN002" in body and XSS_SCRIPT in body, body
+            assert page.locator(".leaflet-popup-content img").count() == 0
+            assert page.evaluate("typeof window.__xss") == "undefined"
+            assert not errors, errors
         finally:
             browser.close()

@@ -222,3 +222,104 @@ def test_cli_export(tmp_path: Path) -> None:
     )
     assert bad.exit_code == 2
     assert "--crs" in bad.output
+
+
+def _pipes() -> gpd.GeoDataFrame:
+    """A sized route carrying every documented route field (the run's route_shapefile.zip)."""
+    route = _route().drop(columns="osm_tags")
+    n = len(route)
+    extra = {
+        "highway": ["residential", "primary", "residential", "service"],
+        "street_id": [7, 8, 8, 9],
+        "name": ["Gresham Street", "Wood Street", "Wood Street", None],
+        "cost_class": ["soft", "hard", "hard", "soft"],
+        "trench_cost_gbp": [45_000.0, 30_000.0, 25_000.0, 4_000.0],
+        "diversity_factor": [0.7, 0.72, 0.81, 1.0],
+        "design_flow_kg_per_s": [9.5, 6.0, 2.6, 0.8],
+        "design_peak_kw": [800.0, 500.0, 220.0, 70.0],
+        "pipe_id": ["S1-125", "S1-100", "S1-80", "PX-32"],
+        "material": ["steel", "steel", "steel", "pex"],
+        "inner_diameter_mm": [132.5, 107.1, 82.5, 26.0],
+        "cum_pressure_drop_kpa": [11.4, 20.2, 27.9, 32.4],
+        "on_index_path": [True, True, False, False],
+    }
+    out = route.assign(**extra)
+    assert len(out) == n
+    return out
+
+
+def test_export_keeps_every_field_of_the_run_route(tmp_path: Path) -> None:
+    pipes = _pipes()
+    fields = [c for c in pipes.columns if c != "geometry"]
+    assert set(fields) == set(export.SHAPEFILE_FIELDS)  # every documented route field
+    src = tmp_path / "results"
+    export.write_geopackage(
+        {"route": _route()[["segment_id", "length_m", "geometry"]], "pipes": pipes},
+        src / "results.gpkg",
+    )
+    out = tmp_path / "bng"
+    export.reexport(src, out, crs=27700)
+    with zipfile.ZipFile(out / "route_shapefile.zip") as zf:
+        field_table = pd.read_csv(zf.open("route_shapefile_fields.csv"))
+    assert field_table["column"].tolist() == fields
+    shp = gpd.read_file(f"zip://{out / 'route_shapefile.zip'}!route_shapefile.shp")
+    assert [c for c in shp.columns if c != "geometry"] == field_table["field"].tolist()
+    assert shp["name"].tolist()[:3] == ["Gresham Street", "Wood Street", "Wood Street"]
+    assert shp["dn"].tolist() == [125, 100, 80, 32]
+    gpkg = export.read_results_gpkg(out / "results.gpkg")["pipes"].reset_index()
+    assert set(fields) <= set(gpkg.columns)
+    geojson = json.loads((out / "route.geojson").read_text())
+    assert set(fields) <= set(geojson["features"][0]["properties"])
+    assert geojson["features"][0]["properties"]["name"] == "Gresham Street"
+    table = pd.read_csv(out / "route.csv")
+    assert set(fields) <= set(table.columns)
+    np.testing.assert_allclose(table["velocity_m_per_s"], pipes["velocity_m_per_s"])
+    np.testing.assert_allclose(table["capex_gbp"], pipes["capex_gbp"])
+    assert table["cost_class"].tolist() == ["soft", "hard", "hard", "soft"]
+
+
+def test_geographic_crs_warns_and_names_british_national_grid(tmp_path: Path) -> None:
+    src = _results_dir(tmp_path)
+    result = CliRunner().invoke(
+        cli, ["export", str(src), "--crs", "OSGB36", "--out", str(tmp_path / "osgb")]
+    )
+    assert result.exit_code == 0, result.output
+    warning = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert len(warning) == 1, result.stderr
+    assert "geographic" in warning[0] and "--crs 27700" in warning[0]
+    projected = CliRunner().invoke(
+        cli, ["export", str(src), "--crs", "27700", "--out", str(tmp_path / "bng")]
+    )
+    assert "WARNING" not in projected.stderr
+
+
+@pytest.mark.slow
+def test_export_of_a_run_keeps_every_field_of_its_route(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    from _pipeline_helpers import full_run_dir, invoke
+
+    run = full_run_dir(tmp_path_factory)
+    with zipfile.ZipFile(run / "route_shapefile.zip") as zf:
+        own = pd.read_csv(zf.open("route_shapefile_fields.csv"))["column"].tolist()
+    assert {
+        "dn",
+        "velocity_m_per_s",
+        "heat_loss_w_per_m",
+        "capex_gbp",
+        "cost_class",
+        "name",
+    } <= set(own)
+    out = tmp_path / "bng"
+    result = invoke("export", str(run), "--crs", "27700", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out / "route_shapefile.zip") as zf:
+        exported = pd.read_csv(zf.open("route_shapefile_fields.csv"))["column"].tolist()
+    assert exported == own
+    pipes = export.read_results_gpkg(out / "results.gpkg")["pipes"].reset_index()
+    assert set(own) <= set(pipes.columns)
+    props = json.loads((out / "route.geojson").read_text())["features"][0]["properties"]
+    assert set(own) <= set(props)
+    table = pd.read_csv(out / "route.csv")
+    assert set(own) <= set(table.columns)
+    assert table["name"].notna().any()  # street names came through

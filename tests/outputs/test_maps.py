@@ -121,13 +121,13 @@ def test_map_has_every_layer_and_escapes_names(tmp_path: Path) -> None:
         "Heat density (MWh/ha/yr)",
         "Buildings by heat demand",
         "Anchor loads",
-        "Clusters",
+        "Building clusters",
         "Opportunity areas",
-        "Existing heat networks",
+        "Heat networks (HNPD)",
         "Energy centre",
         "phase 1",
         "phase 2",
-        "Named buildings and streets",
+        "Search buildings and streets",
         "Satellite (Esri World Imagery)",
     ):
         assert name in page, name
@@ -167,7 +167,7 @@ def test_many_buildings_become_demand_cells_when_zoomed_out() -> None:
     m = render.render_map(buildings=b, params=render.MapParams(max_building_polygons=10))
     layers = _geojson_layers(m)
     assert len(layers["Buildings by heat demand"]["features"]) == 40
-    cells = layers["Buildings: heat demand per 100 m cell"]["features"]
+    cells = layers["Buildings by heat demand (per 100 m cell)"]["features"]
     parsed = [
         re.match(r"([\d,]+) MWh/yr in (\d+) buildings", f["properties"]["tip"]) for f in cells
     ]
@@ -180,7 +180,7 @@ def test_many_buildings_become_demand_cells_when_zoomed_out() -> None:
     few = render.MapParams(max_building_polygons=10, max_embedded_polygons=20)
     only_cells = _geojson_layers(render.render_map(buildings=b, params=few))
     assert "Buildings by heat demand" not in only_cells
-    assert "Buildings: heat demand per 100 m cell" in only_cells
+    assert "Buildings by heat demand (per 100 m cell)" in only_cells
 
 
 def test_geometry_simplified_and_rounded() -> None:
@@ -250,8 +250,8 @@ def test_rejects_unprojected_buildings() -> None:
 def test_params_validated() -> None:
     with pytest.raises(ValueError, match="coordinate_decimals"):
         render.MapParams(coordinate_decimals=12)
-    with pytest.raises(ValueError, match="anchor_radius_px"):
-        render.MapParams(anchor_radius_px=(10.0, 2.0))
+    with pytest.raises(ValueError, match="anchor_radius_m"):
+        render.MapParams(anchor_radius_m=(10.0, 2.0))
 
 
 def test_figures_written(tmp_path: Path) -> None:
@@ -285,3 +285,111 @@ def test_nearby_map() -> None:
     page = m.get_root().render()
     assert XSS_IMG not in page
     assert "Heat loads and networks near the site" in page
+
+
+def test_layer_names_and_results_panel_are_escaped_and_equal_the_summary(tmp_path: Path) -> None:
+    opp = gpd.GeoDataFrame(
+        {"rule": ["hotmaps", XSS_IMG], "heat_demand_mwh_per_a": [10.0, 20.0], "rank": [1, 1]},
+        geometry=[box(X0, Y0, X0 + 50, Y0 + 50), box(X0, Y0, X0 + 20, Y0 + 20)],
+        crs=27700,
+    )
+    nets = gpd.GeoDataFrame(
+        {"name": [XSS_SCRIPT], "ref_id": [XSS_IMG], "status": ["Application Refused"]},
+        geometry=[Point(X0, Y0)],
+        crs=27700,
+    )
+    summary = {"scenario": XSS_SCRIPT, "capex_gbp": 1_234_567.891, "irr_pct": float("nan")}
+    m = render.render_map(
+        buildings=_buildings(), opportunity_areas=opp, existing_networks=nets, summary=summary
+    )
+    page = render.save_map(m, tmp_path / "map.html").read_text(encoding="utf-8")
+    assert XSS_IMG not in page and XSS_SCRIPT not in page
+    names = [c.layer_name for c in m._children.values() if hasattr(c, "layer_name")]
+    assert "Opportunity areas: Hotmaps: &gt;= 333 MWh/ha/yr" in names
+    assert "Opportunity areas: &lt;img src=x onerror=window.__xss=1&gt;" in names
+    assert "Heat networks (HNPD): refused, withdrawn or abandoned (1)" in names
+    cell = re.search(r'<td data-key="capex_gbp" data-value="([^"]+)">([^<]+)</td>', page)
+    assert cell is not None
+    assert float(cell.group(1)) == summary["capex_gbp"]
+    assert cell.group(2) == "£1,234,568"
+    assert '<td data-key="irr_pct" data-value="NaN">n/a</td>' in page
+
+
+def test_building_popup_lists_the_columns_that_exist() -> None:
+    from heatmap.outputs._map_buildings import building_popups
+
+    b = _buildings(2).assign(floors=[3, 12], floors_source=["default", "building:levels"])
+    popups = building_popups(b)
+    assert "<th>Floors</th><td>12</td>" in popups.iloc[1]
+    assert "<th>Floors from</th><td>building:levels</td>" in popups.iloc[1]
+    assert "<th>Building id</th><td>way/1</td>" in popups.iloc[1]
+    assert "Confidence" not in popups.iloc[0]  # no such column: no row
+    assert "&lt;img" in popups.iloc[0] and "<img" not in popups.iloc[0]
+
+
+def _street_lhd() -> gpd.GeoDataFrame:
+    lhd = [1.0, 1.5, 3.5, 4.0, 7.99, 8.0, 25.0]  # class edges 1.5, 3, 4, 8 (lower bound in)
+    return gpd.GeoDataFrame(
+        {
+            "name": [XSS_IMG] + [f"Street {i}" for i in range(1, 7)],
+            "lhd_mwh_per_m_a": lhd,
+            "heat_demand_mwh_per_a": [v * 100 for v in lhd],
+            "n_buildings": [1, 2, 3, 4, 5, 6, 7],
+            "length_m": [100.0] * 7,
+        },
+        geometry=[LineString([(X0, Y0 + 20 * i), (X0 + 100, Y0 + 20 * i)]) for i in range(7)],
+        crs=27700,
+    )
+
+
+def _candidates() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "network_id": ["B", XSS_SCRIPT, "A"],
+            "rank": [2, 3, 1],
+            "viable": [True, False, True],
+            "reason": ["", "LHD below 3 MWh/m/yr", ""],
+            "connected_heat_mwh_per_a": [9000.0, 300.0, 12000.0],
+            "trench_length_m": [1500.0, 400.0, 2100.0],
+            "route_lhd_mwh_per_m_a": [6.0, 0.75, 5.71],
+            "capex_gbp": [4.1e6, 0.9e6, 5.2e6],
+            "npv_gbp": [1.2e6, -0.4e6, 2.5e6],
+            "irr_pct": [6.1, float("nan"), 7.9],
+            "lcoh_gbp_per_mwh": [95.0, 210.0, 88.0],
+            "chosen": [False, False, True],
+        },
+        geometry=[LineString([(X0, Y0 - 50 * i), (X0 + 200, Y0 - 50 * i)]) for i in range(3)],
+        crs=27700,
+    )
+
+
+def test_street_heat_atlas_and_candidate_networks(tmp_path: Path) -> None:
+    summary = {"connected_heat_demand_mwh_per_a": 12000.0, "npv_gbp": 2.5e6}
+    m = render.render_map(
+        buildings=_buildings(), street_lhd=_street_lhd(), candidates=_candidates(), summary=summary
+    )
+    page = render.save_map(m, tmp_path / "map.html").read_text(encoding="utf-8")
+    assert XSS_IMG not in page and XSS_SCRIPT not in page
+    layers = _geojson_layers(m)
+    # Scotland's classes: < 1.5, 1.5-3, 3-4, 4-8, >= 8 MWh/m/yr
+    classes = [f["properties"]["c"] for f in layers["Street heat atlas"]["features"]]
+    assert classes == [0, 1, 2, 3, 3, 4, 4]
+    shown = {c.layer_name: c.show for c in m._children.values() if hasattr(c, "layer_name")}
+    assert shown["Street heat atlas"] is False and shown["Candidate networks"] is False
+    outcomes = [f["properties"]["o"] for f in layers["Candidate networks"]["features"]]
+    assert outcomes == ["viable", "not viable", "chosen"]
+    style = next(
+        c for c in m._children.values() if getattr(c, "layer_name", "") == "Candidate networks"
+    ).style_function
+    assert (
+        style({"properties": {"o": "chosen"}})["weight"]
+        > style({"properties": {"o": "viable"}})["weight"]
+    )
+    # the results panel's candidate table: best rank first, the chosen network in bold
+    table = re.search(r'<table class="hm-candidates">(.*?)</table>', page)
+    assert table is not None
+    rows = re.findall(r"<tr(.*?)>(.*?)</tr>", table.group(1))[1:]
+    first_cells = [re.findall(r"<td[^>]*>([^<]*)</td>", r[1])[0] for r in rows]
+    assert first_cells == ["A", "B", "&lt;script&gt;window.__xss=1&lt;/script&gt;"]
+    assert "hm-chosen" in rows[0][0] and "hm-chosen" not in rows[1][0]
+    assert 'data-layer="Street heat atlas"' in page and 'data-layer="Candidate networks"' in page
