@@ -18,7 +18,7 @@ from heatmap.errors import InputError
 from heatmap.ingest import osm as ingest
 from heatmap.ingest import weather
 from heatmap.pipeline.scenario import Scenario
-from heatmap.plant.operation import DispatchResult, SweepResult
+from heatmap.plant import DispatchResult, SweepResult
 from heatmap.routing import route
 from heatmap.zones import density
 
