@@ -27,7 +27,7 @@ from heatmap import schema
 from heatmap._json import json_number
 from heatmap.demand import estimate as demand
 from heatmap.design import sizing
-from heatmap.economics import appraisal as economics
+from heatmap import economics
 from heatmap.errors import HeatmapError, InputError
 from heatmap.ingest import weather
 from heatmap.pipeline import phases as phasing
@@ -379,7 +379,7 @@ def appraise_network(
     plant = plants[-1].result
     cost = capex(sized, plant, connected, scenario, phases=plants)
     econ_inputs = economics_inputs(connected, plant, cost, scenario, phases=plants)
-    econ = economics.evaluate(econ_inputs, params=scenario.economics)
+    econ = economics.evaluate(econ_inputs, params=scenario.economics, sensitivities=False)
     net = NetworkResults(
         network_id=network_id,
         graph=plan.graph,
@@ -401,7 +401,7 @@ def appraise_network(
 def complete_network(
     appraisal: _Appraisal, scenario: Scenario, wx: weather.Weather
 ) -> NetworkResults:
-    """Add what the chosen network reports beyond its screening: the plant sweep and phases.
+    """Add what the chosen network reports beyond its screening: sweep, phases, sensitivities.
 
     Parameters
     ----------
@@ -429,7 +429,8 @@ def complete_network(
         net.cost,
         appraisal.econ_inputs.phases,
     )
-    return dataclasses.replace(net, plant_sweep=sweep, phases=phases)
+    econ = economics.evaluate(appraisal.econ_inputs, params=scenario.economics)
+    return dataclasses.replace(net, plant_sweep=sweep, phases=phases, economics=econ)
 
 
 def _row(spec: CandidateSpec, net: NetworkResults | None, error: str = "") -> dict[str, Any]:
