@@ -23,11 +23,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from heatmap import schema
+from heatmap import economics, schema
 from heatmap._json import json_number
 from heatmap.demand import estimate as demand
 from heatmap.design import sizing
-from heatmap import economics
 from heatmap.errors import HeatmapError, InputError
 from heatmap.ingest import weather
 from heatmap.pipeline import phases as phasing
