@@ -1,18 +1,22 @@
 """Annual heat demand per building from floor area and benchmarks (the method of DESIGN §4).
 
-The method (DESIGN §4):
-
-* floors from ``building_levels`` (minus ``building_min_level``), else ``height_m`` / floor
-  height, else a default by building type (``heatmap/data/demand_default_floors.csv``); gross
-  floor area = footprint × floors (a given ``gross_floor_area_m2`` wins);
-* use from OSM tags via ``heatmap/data/demand_osm_tag_category.csv``; sheds, garages, roofs and
-  footprints below the minimum are excluded with a reason;
+* use by a documented precedence (:mod:`heatmap.demand.use`): own tags, a POI inside the
+  footprint, the containing landuse/amenity area, name keywords, the footprint-size rule, the
+  scenario default; unheated types (``[demand] unheated_building_types``) and footprints below
+  the minimum are excluded with a reason;
+* floors from ``building:levels`` (+ roof levels), single-volume buildings as one storey, else
+  height ÷ the storey height of the use, else a default by building type
+  (:mod:`heatmap.demand.floors`); gross floor area = footprint × floors (a given
+  ``gross_floor_area_m2`` wins); dwellings per domestic building;
 * domestic demand = floor area × study Table 38 benchmark by property type and age band; the
   property type comes from the tag, else from shared walls found with a spatial index;
-* non-domestic demand = floor area × CIBSE TM46 fossil-thermal benchmark × the TM46 degree-day
-  correction ``(1 − f) + f × HDD_site / 2021``;
+* non-domestic demand = floor area × CIBSE TM46 fossil-thermal benchmark;
+* both benchmarks scaled to the site's heating degree days (weather file, scenario or TM46
+  region; :mod:`heatmap.demand.climate`);
 * a known-demand (metered) layer wins over modelled values;
-* peak = annual ÷ full-load hours by use, or the THERMOS regression.
+* peak = annual ÷ full-load hours by use, or the THERMOS regression;
+* ``demand_confidence`` and ``demand_flags`` say how far to trust each building
+  (:mod:`heatmap.demand.quality`).
 """
 
 from __future__ import annotations
@@ -162,18 +166,21 @@ def estimate_demand(
     Returns
     -------
     buildings
-        A copy with ``floors``, ``floors_source`` (levels/height/default/given),
-        ``gross_floor_area_m2``, ``use``, ``property_type``, ``tm46_category``, ``age_band``,
-        ``benchmark_kwh_per_m2_a``, ``n_shared_walls``, ``shared_wall_length_m``,
-        ``heat_demand_mwh_per_a``, ``peak_load_kw``, ``demand_source``, ``demand_method``,
-        ``exclusion_reason`` ("" if included), ``is_anchor`` and, where the layer gives them,
-        ``ownership`` and ``name``.
+        A copy with ``floors``, ``floors_source`` (levels/single_volume/height/default/
+        given), ``gross_floor_area_m2``, ``use``, ``use_source`` (tags/poi/area/name/shape/
+        default/demand_layer), ``use_rule`` (what decided), ``property_type``,
+        ``tm46_category``, ``age_band``, ``n_dwellings``, ``benchmark_kwh_per_m2_a``,
+        ``n_shared_walls``, ``shared_wall_length_m``, ``heat_demand_mwh_per_a``,
+        ``peak_load_kw``, ``demand_source``, ``demand_method``, ``exclusion_reason`` ("" if
+        included), ``demand_confidence`` (high/medium/low), ``demand_flags`` ("" if none),
+        ``is_anchor`` and, where the layer gives them, ``ownership`` and ``name``. The degree
+        days used are in ``attrs["degree_days_k_day"]`` and ``attrs["degree_days_source"]``.
 
     Notes
     -----
     Table 38 has no value for pre-1900 detached houses and flats; those use the 1900-1929
-    value and say so in ``demand_method``. Domestic benchmarks are not degree-day corrected
-    (Table 38 is the study's own, North-East England figure).
+    value and say so in ``demand_method``. Table 38 is the study's own (Killingworth, TM46
+    North Eastern) figure: it is scaled from that region's degree days to the site's.
 
     Examples
     --------

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 from heatmap._params import param_field
@@ -39,7 +40,6 @@ UNHEATED_BUILDING_TYPES: tuple[str, ...] = (
     "kiosk",
     "no",
     "outbuilding",
-    "pavilion",
     "roof",
     "ruins",
     "service",
@@ -78,109 +78,85 @@ SINGLE_VOLUME_BUILDING_TYPES: tuple[str, ...] = (
 class DemandParams:
     """Parameters of the demand stage (scenario table ``[demand]``)."""
 
-    region: str = field(
-        default="Thames Valley",
-        metadata={
-            "doc": "CIBSE TM46 degree-day region of the site (heatmap/data/tm46_regional_hdd.csv)",
-            "source": "TM46:2008 regions; Thames Valley covers London",
-        },
+    region: str = param_field(
+        "Thames Valley",
+        "CIBSE TM46 degree-day region of the site (heatmap/data/tm46_regional_hdd.csv)",
+        "TM46:2008 regions; Thames Valley covers London",
     )
-    degree_days_k_day: float | None = field(
-        default=None,
-        metadata={
-            "doc": "site heating degree days base 15.5 C (K day/a); overrides the region",
-            "source": "not set: the region's TM46 20-year value is used",
-        },
+    degree_days_k_day: float | None = param_field(
+        None,
+        "site heating degree days base 15.5 C (K day/a); overrides the region",
+        "not set: the region's TM46 20-year value is used",
     )
-    floor_height_m: float = field(
-        default=3.0,
-        metadata={"doc": "storey height to turn height_m into floors (m)", "source": "DESIGN §4"},
+    floor_height_m: float = param_field(
+        3.0,
+        "storey height to turn height_m into floors (m)",
+        "DESIGN §4",
     )
-    min_footprint_m2: float = field(
-        default=20.0,
-        metadata={
-            "doc": "footprints below this carry no demand unless metered (m2)",
-            "source": "DESIGN §4",
-        },
+    min_footprint_m2: float = param_field(
+        20.0,
+        "footprints below this carry no demand unless metered (m2)",
+        "DESIGN §4",
     )
-    default_age_band: Literal["G", "A", "B", "C", "D", "E", "F"] = field(
-        default="C",
-        metadata={
-            "doc": "Table 38 age band where no construction year or start_date is known "
-            "(G pre-1900, A 1900-29, B 1930-49, C 1950-66, D 1967-82, E 1983-95, F post-1996)",
-            "source": "project default; bands A-C share the same Table 38 benchmarks",
-        },
+    default_age_band: Literal["G", "A", "B", "C", "D", "E", "F"] = param_field(
+        "C",
+        "Table 38 age band where no construction year or start_date is known "
+        "(G pre-1900, A 1900-29, B 1930-49, C 1950-66, D 1967-82, E 1983-95, F post-1996)",
+        "project default; bands A-C share the same Table 38 benchmarks",
     )
-    untagged_use: Literal["domestic", "non_domestic"] = field(
-        default="domestic",
-        metadata={
-            "doc": "use of buildings whose tags name no use (building=yes)",
-            "source": "project default: most untagged UK buildings are houses; use "
-            "non_domestic for commercial centres",
-        },
+    untagged_use: Literal["domestic", "non_domestic"] = param_field(
+        "domestic",
+        "use of buildings whose tags name no use (building=yes)",
+        "project default: most untagged UK buildings are houses; use "
+        "non_domestic for commercial centres",
     )
-    untagged_tm46_category: str = field(
-        default="General office",
-        metadata={
-            "doc": "TM46 category of untagged buildings when untagged_use is non_domestic",
-            "source": "project default",
-        },
+    untagged_tm46_category: str = param_field(
+        "General office",
+        "TM46 category of untagged buildings when untagged_use is non_domestic",
+        "project default",
     )
-    flat_min_floors: int = field(
-        default=3,
-        metadata={
-            "doc": "untyped domestic buildings (building=yes/residential) with at least this "
-            "many floors are blocks of flats",
-            "source": "project default",
-        },
+    flat_min_floors: int = param_field(
+        3,
+        "untyped domestic buildings (building=yes/residential) with at least this "
+        "many floors are blocks of flats",
+        "project default",
     )
-    shared_wall_tolerance_m: float = field(
-        default=0.5,
-        metadata={"doc": "gap still treated as a shared wall (m)", "source": "project default"},
+    shared_wall_tolerance_m: float = param_field(
+        0.5,
+        "gap still treated as a shared wall (m)",
+        "project default",
     )
-    min_shared_wall_m: float = field(
-        default=2.0,
-        metadata={
-            "doc": "shortest shared boundary that counts as a party wall (m)",
-            "source": "project default",
-        },
+    min_shared_wall_m: float = param_field(
+        2.0,
+        "shortest shared boundary that counts as a party wall (m)",
+        "project default",
     )
-    anchor_threshold_mwh_per_a: float = field(
-        default=500.0,
-        metadata={
-            "doc": "annual demand from which a building is an anchor load (MWh/a)",
-            "source": "Scotland heat network zoning: anchor load > 500 MWh/yr",
-        },
+    anchor_threshold_mwh_per_a: float = param_field(
+        500.0,
+        "annual demand from which a building is an anchor load (MWh/a)",
+        "Scotland heat network zoning: anchor load > 500 MWh/yr",
     )
-    domestic_hot_water_share: float = field(
-        default=0.2,
-        metadata={
-            "doc": "share of domestic annual heat used for hot water (0-1)",
-            "source": "DESNZ Energy Consumption in the UK, domestic end use: water heating is "
-            "about a fifth of space plus water heating",
-        },
+    domestic_hot_water_share: float = param_field(
+        0.2,
+        "share of domestic annual heat used for hot water (0-1)",
+        "DESNZ Energy Consumption in the UK, domestic end use: water heating is "
+        "about a fifth of space plus water heating",
     )
-    non_domestic_hot_water_share: float = field(
-        default=0.1,
-        metadata={
-            "doc": "share of non-domestic annual heat used for hot water (0-1)",
-            "source": "project assumption; set per site where known",
-        },
+    non_domestic_hot_water_share: float = param_field(
+        0.1,
+        "share of non-domestic annual heat used for hot water (0-1)",
+        "project assumption; set per site where known",
     )
-    peak_method: Literal["full_load_hours", "thermos_regression"] = field(
-        default="full_load_hours",
-        metadata={
-            "doc": "per-building peak: annual / full-load hours by use, or THERMOS "
-            "kWp = 0.0004963 kWh/a + 21.84",
-            "source": "DESIGN §4; full-load hours from Killingworth study Tables 14/16/18",
-        },
+    peak_method: Literal["full_load_hours", "thermos_regression"] = param_field(
+        "full_load_hours",
+        "per-building peak: annual / full-load hours by use, or THERMOS "
+        "kWp = 0.0004963 kWh/a + 21.84",
+        "DESIGN §4; full-load hours from Killingworth study Tables 14/16/18",
     )
-    default_floors: dict[str, float] = field(
-        default_factory=dict,
-        metadata={
-            "doc": "overrides of the default floors by building tag ('*' = any other)",
-            "source": "heatmap/data/demand_default_floors.csv",
-        },
+    default_floors: Mapping[str, float] = param_field(
+        {},
+        "overrides of the default floors by building tag ('*' = any other)",
+        "heatmap/data/demand_default_floors.csv",
     )
 
     domestic_floor_height_m: float = param_field(

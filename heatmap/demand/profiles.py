@@ -77,10 +77,10 @@ def hourly_profile(
 
     Examples
     --------
-    The TM46 office of :func:`heatmap.demand.estimate.estimate_demand`'s example (120 MWh/a,
+    The TM46 office of :func:`heatmap.demand.annual.estimate_demand`'s example (120 MWh/a,
     104.8 kW peak) with 10 % hot water:
 
-    >>> from heatmap.demand.estimate import hourly_profile
+    >>> from heatmap.demand.profiles import hourly_profile
     >>> from heatmap.ingest.weather import synthetic_weather
     >>> prof = hourly_profile(120.0, 104.8, weather=synthetic_weather(), domestic_share=0.0,
     ...                       hot_water_share=0.1)
@@ -158,7 +158,7 @@ def hourly_profile_kw(
     annual_mwh
         Annual heat (MWh); honoured exactly.
     peak_kw
-        Peak load (kW), e.g. :func:`heatmap.demand.estimate.diversified_peak_kw` of the group.
+        Peak load (kW), e.g. :func:`heatmap.demand.peaks.diversified_peak_kw` of the group.
     weather
         Hourly temperatures.
     domestic_share
@@ -175,7 +175,7 @@ def hourly_profile_kw(
 
     Examples
     --------
-    >>> from heatmap.demand.estimate import hourly_profile_kw
+    >>> from heatmap.demand.profiles import hourly_profile_kw
     >>> from heatmap.ingest.weather import synthetic_weather
     >>> load = hourly_profile_kw(21.12, 10.9, weather=synthetic_weather())
     >>> len(load), round(float(load.sum()) / 1000, 2), round(float(load.max()), 1)

@@ -67,7 +67,7 @@ def validate_demand_layer(layer: pd.DataFrame, *, source: str = "<frame>") -> pd
 
     Examples
     --------
-    >>> from heatmap.demand.estimate import validate_demand_layer
+    >>> from heatmap.ingest.demand_layer import validate_demand_layer
     >>> meters = pd.DataFrame({"building_id": ["way/1", "way/1"],
     ...                        "heat_demand_mwh_per_a": [650.0, -5.0]})
     >>> validate_demand_layer(meters, source="meters.csv")  # doctest: +ELLIPSIS
@@ -158,7 +158,7 @@ def read_demand_layer(path: str | os.PathLike[str]) -> pd.DataFrame:
     Examples
     --------
     >>> import pathlib, tempfile
-    >>> from heatmap.demand.estimate import read_demand_layer
+    >>> from heatmap.ingest.demand_layer import read_demand_layer
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = pathlib.Path(tmp) / "meters.csv"
     ...     _ = path.write_text("building_id,heat_demand_mwh_per_a,name\n"

@@ -339,6 +339,35 @@ def test_tiny_osm_xml(caplog: pytest.LogCaptureFixture) -> None:
     assert "dropped 1 street segments" in caplog.text
 
 
+def test_osm_xml_areas_and_pois_reach_the_buildings(tmp_path: Path) -> None:
+    """A landuse polygon around the school and a pub node inside the house."""
+    extra = """
+  <node id="901" lat="51.50880" lon="-0.09900" version="1"/>
+  <node id="902" lat="51.50880" lon="-0.09800" version="1"/>
+  <node id="903" lat="51.50970" lon="-0.09800" version="1"/>
+  <node id="904" lat="51.50970" lon="-0.09900" version="1"/>
+  <node id="905" lat="51.51030" lon="-0.09955" version="1">
+    <tag k="amenity" v="pub"/><tag k="name" v="The Bell"/>
+  </node>
+  <way id="900" version="1">
+    <nd ref="901"/><nd ref="902"/><nd ref="903"/><nd ref="904"/><nd ref="901"/>
+    <tag k="landuse" v="military"/>
+  </way>
+</osm>"""
+    path = tmp_path / "context.osm"
+    path.write_text(TINY.read_text(encoding="utf-8").replace("</osm>", extra), encoding="utf-8")
+    area = read_osm(path)
+    _check_contract(area)
+    b = area.buildings
+    assert b.loc["way/201", "area_tag"] == "landuse=military"  # the school
+    assert b.loc["way/200", "poi_tag"] == "amenity=pub"  # the house
+    assert b.loc["way/200", "poi_name"] == "The Bell"
+    assert b.loc["way/205", "area_tag"] is None
+    assert area.landuse is not None and list(area.landuse["area_tag"]) == ["landuse=military"]
+    assert area.landuse["area_m2"].iloc[0] == pytest.approx(69.4 * 100.1, rel=0.02)
+    assert area.pois is not None and list(area.pois["poi_tag"]) == ["amenity=pub"]
+
+
 def test_tiny_osm_bz2(tmp_path: Path) -> None:
     path = tmp_path / "tiny.osm.bz2"
     path.write_bytes(bz2.compress(TINY.read_bytes()))
