@@ -301,7 +301,8 @@ def test_cashflow_matches_summary_economics(
     head = cashflow.iloc[:horizon]
     npv = float((head["net_cashflow_gbp"] * head["discount_factor"]).sum())
     assert npv == pytest.approx(summary["npv_gbp"], rel=1e-9)
-    first = cashflow.iloc[0]
+    assert cashflow["heat_sold_mwh"].iloc[0] == 0.0  # the construction year
+    first = cashflow[cashflow["heat_sold_mwh"] > 0].iloc[0]
     assert first["heat_sold_mwh"] == pytest.approx(
         summary["connected_heat_demand_mwh_per_a"], rel=REL
     )

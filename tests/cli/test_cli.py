@@ -496,6 +496,7 @@ def test_econ_command_on_the_full_run_tables(
             "gas_mwh_per_a": [hourly["gas_kw"].sum() / 1000.0],
             "heat_pump_heat_mwh_per_a": [hourly["hp_kw"].sum() / 1000.0],
             "heat_pump_kw": [summary["hp_capacity_kw"]],
+            "pumping_electricity_mwh_per_a": [hourly["pumping_electricity_kw"].sum() / 1000.0],
         }
     ).to_csv(phases, index=False)
     terminals = _layer(run_dir / "results.gpkg", "terminals")
