@@ -11,6 +11,7 @@ import importlib
 import logging
 import signal
 import sys
+import threading
 import traceback
 from typing import Any, TextIO
 
@@ -135,7 +136,8 @@ def _exit_cleanly_on_sigterm() -> None:
     def _raise(signum: int, _frame: Any) -> None:
         raise SystemExit(128 + signum)
 
-    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+    main_thread = threading.current_thread() is threading.main_thread()
+    if main_thread and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _raise)
 
 

@@ -31,8 +31,12 @@ def _check_inputs(area: object) -> None:
             continue
         path = Path(str(value)).expanduser()
         if not path.exists():
-            option = "--osm" if key == "osm_path" else f"[area] {key}"
-            msg = f"{option} {value}: no such file; check the path (relative to the scenario file)"
+            msg = (
+                f"--osm {value}: the file does not exist; check the path"
+                if key == "osm_path"
+                else f"[area] {key} {value}: the file does not exist; check the path "
+                "(relative paths are relative to the scenario file)"
+            )
             raise InputError(msg)
         if path.is_dir():
             msg = f"[area] {key} {value}: is a folder; give a file"

@@ -75,9 +75,9 @@ def map_css() -> str:
 .hm-box summary{font-weight:bold;font-size:12px;cursor:pointer;}
 .hm-legend{bottom:60px;left:10px;max-width:300px;max-height:calc(100vh - 280px);}
 .hm-results{bottom:24px;right:10px;max-width:290px;max-height:calc(100vh - 420px);}
-.hm-lg{margin-top:3px;}
+.hm-lg{margin-top:2px;}
 .hm-lg b{display:block;font-size:11px;}
-.hm-lg .hm-items{display:grid;grid-template-columns:auto auto;column-gap:8px;}
+.hm-lg .hm-items{display:grid;column-gap:8px;}
 .hm-lg i{display:inline-block;width:14px;height:9px;margin-right:4px;vertical-align:middle;
  border:1px solid rgba(0,0,0,.25);}
 .hm-lg i.hm-dot{border-radius:50%;width:10px;height:10px;}
@@ -111,6 +111,8 @@ def legend_section(
 ) -> str:
     """Return one legend entry: the layer's name, its colours and labels, an optional note.
 
+    Items go three, two or one to a row as their labels are short or long.
+
     Parameters
     ----------
     layer
@@ -136,7 +138,10 @@ def legend_section(
         f"</i>{escape(label)}</span>"
         for c, label in items
     )
-    body = f'<div class="hm-items">{cells}</div>' if cells else ""
+    longest = max((len(label) for _, label in items), default=0)
+    columns = 3 if longest <= 11 else 2 if longest <= 20 else 1
+    grid = f"grid-template-columns:repeat({columns},auto)"
+    body = f'<div class="hm-items" style="{grid}">{cells}</div>' if cells else ""
     extra = f"<small>{escape(note)}</small>" if note else ""
     head = escape(title or layer)
     return f'<div class="hm-lg" data-layer="{escape(layer)}"><b>{head}</b>{body}{extra}</div>'

@@ -10,6 +10,7 @@ from jinja2 import Template
 
 from heatmap.outputs._map_geo import POINTS_PANE, to_geojson, to_wgs84
 from heatmap.outputs._map_html import (
+    legend_section,
     popup_table,
 )
 from heatmap.outputs.map_params import (
@@ -17,7 +18,14 @@ from heatmap.outputs.map_params import (
     MapParams,
 )
 
-__all__ = ["SafeSearchTips", "add_nearby_points", "named_features"]
+__all__ = [
+    "NEARBY_COLOURS",
+    "NEARBY_LAYER",
+    "SafeSearchTips",
+    "add_nearby_points",
+    "named_features",
+    "nearby_legend",
+]
 
 
 def named_features(gdf: gpd.GeoDataFrame, kind: str, params: MapParams) -> gpd.GeoDataFrame:
@@ -67,6 +75,25 @@ class SafeSearchTips(MacroElement):
         self.control = f"{search_layer_name}searchControl"
 
 
+NEARBY_COLOURS = {
+    "anchor_load": "#6a3d9a",
+    "cluster": "#525252",
+    "opportunity_area": "#e7298a",
+    "existing_network": "#31a354",
+}
+"""Marker colour of each kind of find of a nearby search."""
+
+NEARBY_LAYER = "Heat loads and networks near the site"
+
+
+def nearby_legend(result: gpd.GeoDataFrame) -> str:
+    """Return the legend entry of the nearby finds: one colour per kind present."""
+    kinds = [k for k in NEARBY_COLOURS if k in set(result["kind"])] if len(result) else []
+    items = [(NEARBY_COLOURS[k], k.replace("_", " ")) for k in kinds]
+    note = "dashed circle: search radius (straight line, for orientation)"
+    return legend_section(NEARBY_LAYER, items, shape="dot", note=note)
+
+
 def add_nearby_points(m: folium.Map, result: gpd.GeoDataFrame) -> None:
     """Draw the finds of :func:`heatmap.outputs.search.nearby` as circles with escaped popups."""
     popup = popup_table(
@@ -81,12 +108,7 @@ def add_nearby_points(m: folium.Map, result: gpd.GeoDataFrame) -> None:
             ("link_cost_gbp", "Indicative link cost (£)", 0),
         ],
     )
-    colours = {
-        "anchor_load": "#6a3d9a",
-        "cluster": "#1f78b4",
-        "opportunity_area": "#e31a1c",
-        "existing_network": "#41ab5d",
-    }
+    colours = NEARBY_COLOURS
     out = gpd.GeoDataFrame(
         {
             "popup_html": popup.to_numpy(),
@@ -97,7 +119,7 @@ def add_nearby_points(m: folium.Map, result: gpd.GeoDataFrame) -> None:
     ).to_crs(4326)
     folium.GeoJson(
         to_geojson(out),
-        name="Heat loads and networks near the site",
+        name=NEARBY_LAYER,
         marker=folium.CircleMarker(),
         style_function=lambda f: {
             "radius": 7,

@@ -216,6 +216,8 @@ def render_nearby_map(
     if len(result):
         _map_search.add_nearby_points(m, result)
     _root(m).html.add_child(folium.Element(_map_html.title_html(title)))
+    legend = _map_html.legend_html([_map_search.nearby_legend(result)])
+    _root(m).html.add_child(folium.Element(legend))
     folium.LayerControl(collapsed=False).add_to(m)
     return m
 

@@ -65,6 +65,8 @@ def _portable_summary(summary: Mapping[str, Any]) -> dict[str, Any]:
 
 def _with_street_names(pipes: gpd.GeoDataFrame, streets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Copy of ``pipes`` with each segment's street ``name`` (from ``street_id``), if missing."""
+    if streets.index.name == "street_id" and "street_id" not in streets.columns:
+        streets = streets.reset_index()
     if "name" in pipes.columns or not {"street_id", "name"} <= set(streets.columns):
         return pipes
     names = streets.dropna(subset=["name"]).drop_duplicates("street_id").set_index("street_id")

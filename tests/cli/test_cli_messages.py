@@ -25,7 +25,7 @@ def test_missing_scenario_input_fails_before_the_progress_bar(tmp_path: Path) ->
     )
     result = invoke("run", str(scenario), "--out", str(tmp_path / "out"))  # bar not disabled
     line = assert_clean_error(result, mentions="buildings_path")
-    assert "nope.gpkg" in line and "no such file" in line
+    assert "nope.gpkg" in line and "does not exist" in line
     assert "stage" not in result.stderr and "it/s" not in result.stderr  # no bar was drawn
     assert not (tmp_path / "out").exists()
 

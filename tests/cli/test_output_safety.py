@@ -306,3 +306,24 @@ def test_two_runs_write_identical_layers_and_tables(
         )
     for text in (first / "route.geojson").read_text(), (first / "summary.json").read_text():
         assert str(Path.home()) not in text and "/tmp" not in text and ".partial-" not in text
+
+
+def test_route_layers_get_street_names_from_the_streets_layer() -> None:
+    from heatmap.pipeline.save import _with_street_names
+
+    streets = gpd.GeoDataFrame(
+        {"name": ["Gresham Street", None]},
+        geometry=[LineString([(0, 0), (1, 0)]), LineString([(0, 1), (1, 1)])],
+        crs=27700,
+        index=pd.Index(["way/1/a-b", "way/2/c-d"], name="street_id"),
+    )
+    pipes = gpd.GeoDataFrame(
+        {"segment_id": [0, 1, 2], "street_id": ["way/1/a-b", "way/2/c-d", None]},
+        geometry=[LineString([(0, 0), (1, 0)])] * 3,
+        crs=27700,
+    )
+    named = _with_street_names(pipes, streets)
+    assert named["name"].tolist()[0] == "Gresham Street"
+    assert named["name"].isna().tolist()[1:] == [True, True]
+    assert list(named.columns).index("name") == list(named.columns).index("street_id") + 1
+    assert "name" not in pipes.columns

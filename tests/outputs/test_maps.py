@@ -285,6 +285,7 @@ def test_nearby_map() -> None:
     page = m.get_root().render()
     assert XSS_IMG not in page
     assert "Heat loads and networks near the site" in page
+    assert 'class="hm-box hm-legend"' in page and "search radius" in page
 
 
 def test_layer_names_and_results_panel_are_escaped_and_equal_the_summary(tmp_path: Path) -> None:
