@@ -37,9 +37,31 @@ def json_number(value: Any) -> float | None:
     return out if math.isfinite(out) else None
 
 
+def _scalar(obj: Any) -> tuple[bool, Any]:
+    """``(True, value)`` for a JSON, numpy, pandas, date or path scalar, else ``(False, None)``."""
+    if obj is None or isinstance(obj, str | bool):
+        return True, obj
+    if isinstance(obj, float | np.floating):
+        value = float(obj)
+        return True, value if math.isfinite(value) else None
+    if isinstance(obj, int | np.integer) and not isinstance(obj, np.bool_):
+        return True, int(obj)
+    if isinstance(obj, np.bool_):
+        return True, bool(obj)
+    if isinstance(obj, pd.Timestamp | dt.date | dt.datetime):
+        return True, obj.isoformat()
+    if isinstance(obj, os.PathLike):
+        return True, os.fspath(obj)
+    if obj is pd.NA or obj is pd.NaT:
+        return True, None
+    return False, None
+
+
 def jsonable(obj: Any) -> Any:
-    """Return ``obj`` as plain JSON types: numpy scalars and arrays, enums, dataclasses, Series,
-    dates and paths converted; NaN, infinity and missing values become ``None``.
+    """Return ``obj`` as plain JSON types.
+
+    Numpy scalars and arrays, enums, dataclasses, Series, dates and paths are converted; NaN,
+    infinity and missing values become ``None``.
 
     Parameters
     ----------
@@ -55,23 +77,19 @@ def jsonable(obj: Any) -> Any:
     ------
     InputError
         For a type that has no JSON form.
+
+    Examples
+    --------
+    >>> jsonable({"a": np.float64("nan"), "b": (np.int64(2), 1.5)})
+    {'a': None, 'b': [2, 1.5]}
     """
-    if obj is None or isinstance(obj, str | bool):
-        return obj
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, int):
-        return obj
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.floating):
-        return jsonable(float(obj))
-    if isinstance(obj, np.ndarray):
-        return [jsonable(v) for v in obj.tolist()]
+    done, value = _scalar(obj)
+    if done:
+        return value
     if isinstance(obj, enum.Enum):
         return jsonable(obj.value)
+    if isinstance(obj, np.ndarray):
+        return [jsonable(v) for v in obj.tolist()]
     if isinstance(obj, Mapping):
         return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple | set):
@@ -80,11 +98,5 @@ def jsonable(obj: Any) -> Any:
         return jsonable(dataclasses.asdict(obj))
     if isinstance(obj, pd.Series):
         return jsonable(obj.to_dict())
-    if isinstance(obj, pd.Timestamp | dt.date | dt.datetime):
-        return obj.isoformat()
-    if isinstance(obj, os.PathLike):
-        return os.fspath(obj)
-    if obj is pd.NA or obj is pd.NaT:
-        return None
     msg = f"cannot write a {type(obj).__name__} to JSON"
     raise InputError(msg)

@@ -84,71 +84,91 @@ def _type_name(tp: Any) -> str:
     return getattr(tp, "__name__", str(tp))
 
 
+def _fail(key: str, tp: Any, value: Any) -> ConfigError:
+    msg = f"scenario key {key!r}: expected {_type_name(tp)}, got {value!r} ({type(value).__name__})"
+    return ConfigError(msg)
+
+
+def _coerce_union(value: Any, tp: Any, key: str) -> Any:
+    args = get_args(tp)
+    if value is None and type(None) in args:
+        return None
+    for arg in args:
+        if arg is type(None):
+            continue
+        try:
+            return _coerce(value, arg, key)
+        except ConfigError:
+            continue
+    msg = f"scenario key {key!r}: expected {_type_name(tp)}, got {value!r}"
+    raise ConfigError(msg)
+
+
+def _coerce_scalar(value: Any, tp: Any, key: str) -> Any:
+    """Coerce to bool, int, float, str or a Literal."""
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if tp is bool and isinstance(value, bool):
+        return value
+    if tp is int and is_number and isinstance(value, int):
+        return value
+    if tp is float and is_number:
+        if not math.isfinite(float(value)):
+            msg = f"scenario key {key!r}: expected a finite number, got {value!r}"
+            raise ConfigError(msg)
+        return float(value)
+    if tp is str and isinstance(value, str):
+        return value
+    if get_origin(tp) is Literal and value in get_args(tp):
+        return value
+    raise _fail(key, tp, value)
+
+
+def _coerce_tuple(value: Any, tp: Any, key: str) -> tuple[Any, ...]:
+    if not isinstance(value, list | tuple):
+        raise _fail(key, tp, value)
+    args = get_args(tp)
+    if len(args) == 2 and args[1] is Ellipsis:
+        return tuple(_coerce(v, args[0], f"{key}[{i}]") for i, v in enumerate(value))
+    if len(args) != len(value):
+        msg = f"scenario key {key!r}: expected {len(args)} values, got {len(value)}"
+        raise ConfigError(msg)
+    return tuple(
+        _coerce(v, a, f"{key}[{i}]") for i, (v, a) in enumerate(zip(value, args, strict=True))
+    )
+
+
+def _coerce_mapping(value: Any, tp: Any, key: str) -> dict[Any, Any]:
+    if not isinstance(value, Mapping):
+        raise _fail(key, tp, value)
+    kt, vt = get_args(tp) or (str, Any)
+    return {_coerce(k, kt, f"{key}.{k}"): _coerce(v, vt, f"{key}.{k}") for k, v in value.items()}
+
+
+def _coerce_dataclass(value: Any, tp: Any, key: str) -> Any:
+    if isinstance(value, Mapping):
+        return params_from_mapping(tp, value, section=key)
+    if isinstance(value, tp):
+        return value
+    raise _fail(key, tp, value)
+
+
 def _coerce(value: Any, tp: Any, key: str) -> Any:
     """Return ``value`` converted to type ``tp`` or raise ConfigError naming ``key``."""
     origin = get_origin(tp)
     if tp is Any:
         return value
     if origin in (Union, types.UnionType):
-        args = get_args(tp)
-        if value is None and type(None) in args:
-            return None
-        errors = []
-        for arg in args:
-            if arg is type(None):
-                continue
-            try:
-                return _coerce(value, arg, key)
-            except ConfigError as exc:
-                errors.append(str(exc))
-        msg = f"scenario key {key!r}: expected {_type_name(tp)}, got {value!r}"
-        raise ConfigError(msg)
-    if tp is bool:
-        if isinstance(value, bool):
-            return value
-    elif tp is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    elif tp is float:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            if not math.isfinite(float(value)):
-                msg = f"scenario key {key!r}: expected a finite number, got {value!r}"
-                raise ConfigError(msg)
-            return float(value)
-    elif tp is str:
-        if isinstance(value, str):
-            return value
-    elif origin is Literal:
-        if value in get_args(tp):
-            return value
-    elif origin is tuple:
-        if isinstance(value, list | tuple):
-            args = get_args(tp)
-            if len(args) == 2 and args[1] is Ellipsis:
-                return tuple(_coerce(v, args[0], f"{key}[{i}]") for i, v in enumerate(value))
-            if len(args) != len(value):
-                msg = f"scenario key {key!r}: expected {len(args)} values, got {len(value)}"
-                raise ConfigError(msg)
-            return tuple(
-                _coerce(v, a, f"{key}[{i}]")
-                for i, (v, a) in enumerate(zip(value, args, strict=True))
-            )
-    elif origin in (dict, Mapping) or origin is typing.Mapping:
-        if isinstance(value, Mapping):
-            kt, vt = get_args(tp) or (str, Any)
-            return {
-                _coerce(k, kt, f"{key}.{k}"): _coerce(v, vt, f"{key}.{k}") for k, v in value.items()
-            }
-    elif dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        if isinstance(value, Mapping):
-            return params_from_mapping(tp, value, section=key)
-        if isinstance(value, tp):
-            return value
-    else:  # pragma: no cover - a field type the loader does not know is a programming error
-        msg = f"scenario key {key!r}: unsupported parameter type {tp!r}"
-        raise TypeError(msg)
-    msg = f"scenario key {key!r}: expected {_type_name(tp)}, got {value!r} ({type(value).__name__})"
-    raise ConfigError(msg)
+        return _coerce_union(value, tp, key)
+    if tp in (bool, int, float, str) or origin is Literal:
+        return _coerce_scalar(value, tp, key)
+    if origin is tuple:
+        return _coerce_tuple(value, tp, key)
+    if origin in (dict, Mapping) or origin is typing.Mapping:
+        return _coerce_mapping(value, tp, key)
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        return _coerce_dataclass(value, tp, key)
+    msg = f"scenario key {key!r}: unsupported parameter type {tp!r}"
+    raise TypeError(msg)
 
 
 def params_from_mapping(cls: type[T], mapping: Mapping[str, Any], *, section: str = "") -> T:
