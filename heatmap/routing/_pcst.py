@@ -27,7 +27,7 @@ from heatmap.routing import _heuristic as heur
 from heatmap.routing._exact import new_highs
 
 if TYPE_CHECKING:
-    from heatmap.routing.steiner import _Core
+    from heatmap.routing._types import Core as _Core
 
 Tree = tuple[NDArray[np.int64], NDArray[np.int64]]
 DEFAULT_PCST_TIME_LIMIT_S = 5.0
