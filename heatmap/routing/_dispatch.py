@@ -256,6 +256,7 @@ def prize_collecting_steiner_tree(
     *,
     weight: str = "weight",
     root: Hashable | None = None,
+    required: Iterable[Hashable] = (),
     method: Literal["default", "exact"] = "default",
     time_limit_s: float | None = None,
 ) -> PCSTResult:
@@ -272,11 +273,18 @@ def prize_collecting_steiner_tree(
         Edge cost attribute, same units as the prizes.
     root
         Node the tree must contain (e.g. the energy centre); None lets the solver pick.
+    required
+        Further nodes the tree must contain (e.g. anchor loads), whatever their prize; they
+        must lie in one component (with the root).
     method
-        {"default", "exact"}. ``default``: multi-start greedy growth with strong pruning and
-        local improvement; ``exact``: MILP with HiGHS (small graphs).
+        {"default", "exact"}. ``default``: reductions, Goemans–Williamson and greedy starts,
+        vertex insertion/elimination with strong pruning, and an exact MIP (HiGHS) on the
+        union of the best trees; bounded by work, so the same input gives the same tree on any
+        machine. ``exact``: the same, then the flow MIP on the whole reduced graph, giving a
+        proven lower bound (small graphs).
     time_limit_s
-        Time budget in s.
+        Safety cap in s (default 60 s); the search is bounded by work and normally ends well
+        before it. A warning says when the cap cut the search short (``capped`` in the result).
 
     Returns
     -------
@@ -323,7 +331,21 @@ def prize_collecting_steiner_tree(
             msg = f"prize_collecting_steiner_tree: root {root!r} is not in the graph"
             raise InputError(msg)
         r = core.index[root]
-    tree, nodes_idx, lb, opt = solve_pcst(core, p, root=r, method=method, time_limit_s=time_limit_s)
+    req = [core.index[x] for x in dict.fromkeys(required) if x in core.index]
+    missing = [x for x in dict.fromkeys(required) if x not in core.index]
+    if missing:
+        msg = f"prize_collecting_steiner_tree: required node {missing[0]!r} is not in the graph"
+        raise InputError(msg)
+    _check_same_component(core, ([] if r is None else [r]) + req)
+    out = solve_pcst(
+        core,
+        p,
+        root=r,
+        required=np.asarray(req, dtype=np.int64),
+        method=method,
+        time_limit_s=time_limit_s,
+    )
+    tree, nodes_idx, lb, opt = out.tree, out.nodes, out.lower_bound, out.optimal
     edges, edge_cost = to_edges(core, tree)
     node_labels = frozenset(core.labels[int(x)] for x in nodes_idx)
     if edges:
@@ -342,4 +364,15 @@ def prize_collecting_steiner_tree(
         optimal=opt,
         seconds=time.perf_counter() - t0,
         method=method,
+        work=out.work,
+        capped=out.capped,
     )
+
+
+def _check_same_component(core: Core, must: list[int]) -> None:
+    """Raise when the root and the required nodes do not lie in one component."""
+    if len(must) <= 1:
+        return
+    groups = component_groups(core, np.asarray(must, dtype=np.int64))
+    if len(groups) > 1:
+        raise disconnected_error(core, groups)

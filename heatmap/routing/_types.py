@@ -12,13 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import csr_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 
 __all__ = [
     "Core",
     "PCSTResult",
+    "PcstInstance",
     "SteinerResult",
     "Tree",
+    "csr_from_edges",
 ]
 
 Tree = tuple[NDArray[np.int64], NDArray[np.int64]]
@@ -93,6 +95,12 @@ class PCSTResult:
         Wall-clock solve time, s.
     method
         Solver that produced the tree.
+    work
+        Work the solver did, in evaluations (growth events, local-search moves, MIP nodes):
+        the search is bounded by this count, never by the clock.
+    capped
+        True when the safety time limit cut the search short (the tree may then depend on
+        the machine).
     """
 
     edges: tuple[tuple[Hashable, Hashable], ...]
@@ -104,6 +112,8 @@ class PCSTResult:
     optimal: bool
     seconds: float
     method: str
+    work: int = 0
+    capped: bool = False
 
 
 @dataclass
@@ -131,3 +141,51 @@ class Core:
     def weight(self, a: int, b: int) -> float:
         """Return the true weight of edge (a, b)."""
         return float(self.weights(np.array([a]), np.array([b]))[0])
+
+
+@dataclass
+class PcstInstance:
+    """A prize-collecting instance on integer vertices ``0..n-1`` (a reduced copy of a core).
+
+    Attributes
+    ----------
+    u, v, w
+        Unique undirected edges ``u < v`` and their true weights.
+    p
+        Prize of each vertex as the solver sees it (a required vertex gets a prize larger than
+        every edge and prize together, so that every good tree holds it).
+    root
+        Vertex the tree must contain, or None.
+    required
+        Vertices the tree must contain (the root among them).
+    orig
+        Vertex of the original core for each vertex of this instance.
+    A
+        Symmetric CSR adjacency (zero weights replaced by a tiny epsilon).
+    """
+
+    u: NDArray[np.int64]
+    v: NDArray[np.int64]
+    w: NDArray[np.float64]
+    p: NDArray[np.float64]
+    root: int | None
+    required: NDArray[np.bool_]
+    orig: NDArray[np.int64]
+    A: csr_matrix
+
+    @property
+    def n(self) -> int:
+        """Number of vertices."""
+        return len(self.p)
+
+
+def csr_from_edges(
+    n: int, u: NDArray[np.int64], v: NDArray[np.int64], w: NDArray[np.float64]
+) -> csr_matrix:
+    """Return the symmetric CSR matrix of undirected edges (zero weights as a tiny epsilon)."""
+    pos = w[w > 0]
+    eps = 1e-9 * (float(pos.min()) if len(pos) else 1.0)
+    wi = np.where(w > 0, w, eps)
+    return coo_matrix(
+        (np.concatenate([wi, wi]), (np.concatenate([u, v]), np.concatenate([v, u]))), shape=(n, n)
+    ).tocsr()

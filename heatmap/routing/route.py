@@ -146,18 +146,13 @@ def _contract(G: nx.Graph, tree_nodes: set[Hashable]) -> tuple[nx.Graph, dict[An
     return H, back
 
 
-def _prizes(
-    loads: pd.DataFrame, H: nx.Graph, params: RouteParams, net: NetworkParams
-) -> dict[Hashable, float]:
+def _prizes(loads: pd.DataFrame, params: RouteParams, net: NetworkParams) -> dict[Hashable, float]:
     if params.prize_per_mwh_per_a is not None:
         per = params.prize_per_mwh_per_a
     else:
         per_m = net.trench_cost_soft_gbp_per_m if net.weight == "cost" else 1.0
         per = per_m / max(params.lhd_threshold_mwh_per_m_a, 1e-9)
     prize = loads[schema.HEAT_DEMAND_MWH_PER_A].to_numpy(float) * per
-    if params.connect_all_anchors:
-        big = 1.0 + float(sum(w for _, _, w in H.edges(data="weight")))
-        prize = np.where(loads[schema.IS_ANCHOR].to_numpy(bool), big, prize)
     return dict(zip(loads.index, prize.tolist(), strict=True))
 
 
@@ -182,9 +177,14 @@ def _solve_phase(
     if params.prize_collecting:
         res: PCSTResult | SteinerResult = solvers.prize_collecting_steiner_tree(
             H,
-            {hub: 0.0, **_prizes(new, H, params, net)},
+            {hub: 0.0, **_prizes(new, params, net)},
             weight="weight",
             root=hub,
+            required=(
+                list(new.index[new[schema.IS_ANCHOR].to_numpy(bool)])
+                if params.connect_all_anchors
+                else []
+            ),
             method="exact" if params.method == "exact" else "default",
             time_limit_s=time_limit_s,
         )

@@ -279,6 +279,9 @@ def solve_stp(
             "method": f"pcst-{pc_method}",
             "lower_bound": pres.lower_bound,
             "optimal": pres.optimal,
+            "bound_proven": pres.lower_bound is not None,
+            "work": pres.work,
+            "capped": pres.capped,
         }
     if method == "networkx":
         from networkx.algorithms.approximation import steiner_tree as nx_steiner
