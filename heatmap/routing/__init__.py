@@ -1,14 +1,20 @@
-"""The street graph, Steiner and prize-collecting solvers, SteinLib I/O, the route tree and energy-
-centre siting.
+"""The routing stage: street graph, Steiner and prize-collecting solvers, route tree, siting.
+
+Modules: :mod:`.params` (the stage's parameters), :mod:`.graph` (street graph),
+:mod:`.terminals` (loads and the energy centre on the graph), :mod:`.steiner` (solvers),
+:mod:`.steinlib` (benchmark files), :mod:`.route` (the spine and its phases), :mod:`.tree`
+(per-edge loads, LHD) and :mod:`.siting` (energy-centre choice).
 """
 
 from __future__ import annotations
 
 from heatmap.routing import graph as graph
+from heatmap.routing import params as params
 from heatmap.routing import route as route
 from heatmap.routing import siting as siting
 from heatmap.routing import steiner as steiner
 from heatmap.routing import steinlib as steinlib
+from heatmap.routing import terminals as terminals
 from heatmap.routing import tree as tree
 from heatmap.routing.graph import NetworkParams as NetworkParams
 from heatmap.routing.graph import attach_terminals as attach_terminals
@@ -62,6 +68,7 @@ __all__ = [
     "loads_from_terminals",
     "low_lhd_leaf_branches",
     "orient",
+    "params",
     "phase_summary",
     "prize_collecting_steiner_tree",
     "read_stp",
@@ -74,6 +81,7 @@ __all__ = [
     "steiner_tree",
     "steinlib",
     "terminal_node",
+    "terminals",
     "tree",
     "validate_tree",
 ]

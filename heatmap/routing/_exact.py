@@ -39,7 +39,7 @@ from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 from heatmap.routing import _heuristic as heur
 
 if TYPE_CHECKING:
-    from heatmap.routing.steiner import _Core
+    from heatmap.routing._types import Core as _Core
 
 DEFAULT_EXACT_TIME_LIMIT_S = 60.0
 _SCALE = 1_000_000
@@ -85,7 +85,7 @@ def reduce_graph(
 
 
 def new_highs() -> highspy.Highs:
-    """A silent HiGHS instance (its one-time banner goes to stderr, keeping stdout clean)."""
+    """Return a silent HiGHS instance (its one-time banner goes to stderr, keeping stdout clean)."""
     sys.stdout.flush()
     saved = os.dup(1)
     try:

@@ -1,5 +1,4 @@
-"""Steiner tree heuristics on an integer-indexed CSR graph (private to
-:mod:`heatmap.routing.steiner`).
+"""Steiner tree heuristics on an integer-indexed CSR graph (private to the solver dispatch).
 
 All functions work on a symmetric ``scipy.sparse.csr_matrix`` ``A`` with strictly positive
 weights (the caller replaces zero weights by a tiny epsilon) and integer node indices. Trees are
@@ -189,7 +188,7 @@ class Limit:
 
 
 def as_limit(limit: float | Limit) -> Limit:
-    """A :class:`Limit` from a deadline (``time.perf_counter()`` seconds) or a Limit."""
+    """Return a :class:`Limit` from a deadline (``time.perf_counter()`` seconds) or a Limit."""
     return limit if isinstance(limit, Limit) else Limit(limit)
 
 

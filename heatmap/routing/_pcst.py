@@ -1,286 +1,261 @@
-"""Prize-collecting Steiner tree solvers (private helpers of :mod:`heatmap.routing.steiner`).
+"""Prize-collecting Steiner tree solver (private to the solver dispatch).
 
 Objective: minimise ``edge cost of the tree + prizes of the vertices left out`` (Goemans–
-Williamson form), the tree holding at least one vertex (and ``root`` when given).
+Williamson form); the tree holds at least one vertex, the root when given and every required
+vertex.
 
-- Heuristic (``default``): greedy growth from several start vertices (add the path to the
-  vertex with the largest ``prize - distance`` while positive; Dijkstra runs on CSR limited to
-  the largest remaining prize), MST of the induced subgraph, *strong pruning* (exact dynamic
-  programme for the best subtree of a tree), then local search: re-route the kept prize
-  vertices with the Steiner heuristic, insert an outside prize vertex, or drop one, accepting
-  improvements.
-- Exact (``exact``): single-commodity-flow MILP solved by HiGHS (for small graphs; used as the
-  tests' reference beside brute force).
+The search is bounded by work, never by the clock, so the same instance gives the same tree on
+any machine under any load; the time limit is only a safety cap, and reaching it is reported.
+
+Heuristic (``default``):
+
+1. reduction tests (:mod:`._pcst_reduce`);
+2. starts: Goemans–Williamson growth with strong pruning, and greedy growth from the root or
+   from the vertices of largest prize;
+3. each start improved by vertex insertion/elimination with strong pruning
+   (:mod:`._pcst_local`);
+4. polish: the union of the best distinct trees is solved exactly as a flow MIP by HiGHS
+   within a node budget (:mod:`._pcst_mip`), and the result improved again; repeated while
+   it improves and the union stays small.
+
+Exact (``exact``): the flow MIP on the reduced instance, started from the heuristic's tree; its
+dual bound is a proven lower bound.
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from collections import defaultdict
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import dijkstra
 
-from heatmap.routing import _heuristic as heur
-from heatmap.routing._exact import new_highs
+from heatmap.routing._pcst_gw import goemans_williamson, objective
+from heatmap.routing._pcst_local import Solution, grow, local_search, solution
+from heatmap.routing._pcst_mip import solve_dcut
+from heatmap.routing._pcst_reduce import make_instance, reduce_instance, subinstance
+from heatmap.routing._pcst_terminals import terminal_search
+from heatmap.routing._types import Core, PcstInstance, Tree
 
-if TYPE_CHECKING:
-    from heatmap.routing.steiner import _Core
+__all__ = ["DEFAULT_PCST_TIME_LIMIT_S", "PcstOutcome", "solve_pcst"]
 
-Tree = tuple[NDArray[np.int64], NDArray[np.int64]]
-DEFAULT_PCST_TIME_LIMIT_S = 5.0
-_N_STARTS = 10
+logger = logging.getLogger(__name__)
 
-
-def strong_prune(
-    core: _Core, tree: Tree, p: NDArray[np.float64], root: int | None
-) -> tuple[Tree, list[int]]:
-    """Best subtree of ``tree`` (containing ``root`` when given) by net worth DP."""
-    i, j = tree
-    nodes = sorted(set(i.tolist()) | set(j.tolist()))
-    if not nodes:
-        return tree, []
-    adj: dict[int, list[int]] = defaultdict(list)
-    for a, b in zip(i.tolist(), j.tolist(), strict=True):
-        adj[a].append(b)
-        adj[b].append(a)
-    top = root if root is not None else nodes[0]
-    order, parent = [top], {top: -1}
-    for x in order:
-        for y in adj[x]:
-            if y not in parent:
-                parent[y] = x
-                order.append(y)
-    nw: dict[int, float] = {}
-    for x in reversed(order):
-        val = float(p[x])
-        for y in adj[x]:
-            if parent.get(y) == x:
-                val += max(0.0, nw[y] - core.weight(x, y))
-        nw[x] = val
-    best = top if root is not None else max(order, key=lambda x: nw[x])
-    keep = [best]
-    stack = [best]
-    ei: list[int] = []
-    ej: list[int] = []
-    while stack:
-        x = stack.pop()
-        for y in adj[x]:
-            if parent.get(y) == x and nw[y] - core.weight(x, y) > 0:
-                keep.append(y)
-                stack.append(y)
-                ei.append(x)
-                ej.append(y)
-    return (np.asarray(ei, dtype=np.int64), np.asarray(ej, dtype=np.int64)), keep
+#: safety cap on the prize-collecting solver, s (the search itself is bounded by work)
+DEFAULT_PCST_TIME_LIMIT_S = 60.0
+#: greedy-growth starts (vertices of largest prize) besides Goemans–Williamson
+N_STARTS = 12
+#: local-search evaluations per start
+LOCAL_BUDGET = 800
+#: best starts improved by local search
+N_IMPROVE = 3
+#: add/drop moves of the terminal-set search (each a Steiner tree solve)
+TERMINAL_MOVES = 40
+#: best distinct trees whose union the MIP polish solves
+N_ELITE = 8
+#: largest polish MIP, in edges of the union of the elite trees
+MIP_MAX_EDGES = 5000
+#: the polish instance grows by this many rings of neighbours around the elite trees
+UNION_HOPS = 0
+#: ... unless it already has this many vertices
+UNION_MAX_VERTICES = 400
+#: LP rounds plus branch-and-bound nodes per polish MIP
+MIP_MAX_WORK = 400
+#: LP rounds plus branch-and-bound nodes of the exact method
+EXACT_MAX_WORK = 10**7
+#: polish rounds
+POLISH_ROUNDS = 6
+#: GW growth events allowed, per vertex
+GW_EVENTS_PER_VERTEX = 3
 
 
-def _objective(core: _Core, tree: Tree, nodes: list[int], p: NDArray[np.float64]) -> float:
-    cost = float(core.weights(tree[0], tree[1]).sum()) if len(tree[0]) else 0.0
-    return float(cost + p.sum() - p[np.asarray(nodes, dtype=np.int64)].sum())
+@dataclass(frozen=True)
+class PcstOutcome:
+    """Solver outcome in core indices: tree, vertices, bound, proof, work, safety cap hit."""
+
+    tree: Tree
+    nodes: list[int]
+    lower_bound: float | None
+    optimal: bool
+    work: int
+    capped: bool
 
 
-def _grow(core: _Core, p: NDArray[np.float64], start: int) -> NDArray[np.int64]:
-    """Greedy growth from ``start``; returns the node set."""
-    n = core.n
-    dist = np.full(n, np.inf)
-    pred = np.full(n, -9999, dtype=np.int32)
-    in_tree = np.zeros(n, dtype=bool)
-    new = np.array([start], dtype=np.int64)
-    nodes: list[int] = []
-    while True:
-        in_tree[new] = True
-        nodes.extend(new.tolist())
-        dist[new] = 0.0
-        pred[new] = -9999
-        cand = np.flatnonzero((p > 0) & ~in_tree)
-        if len(cand) == 0:
-            break
-        d, pr, _ = dijkstra(
-            core.A,
-            directed=False,
-            indices=new,
-            min_only=True,
-            return_predecessors=True,
-            limit=float(p[cand].max()),
-        )
-        better = d < dist
-        dist[better] = d[better]
-        pred[better] = pr[better]
-        gain = p[cand] - dist[cand]
-        k = int(np.argmax(gain))
-        if not gain[k] > 0:
-            break
-        t = int(cand[k])
-        path = [t]
-        x = int(pred[t])
-        while x >= 0 and not in_tree[x]:
-            path.append(x)
+class _Pool:
+    """Distinct solutions, best first (ties by vertex list), and the work counter."""
+
+    def __init__(self) -> None:
+        self.sols: dict[tuple[int, ...], Solution] = {}
+        self.work = 0
+
+    def add(self, sol: Solution | None) -> None:
+        if sol is not None:
+            self.sols.setdefault(tuple(sol.nodes.tolist()), sol)
+
+    def ranked(self) -> list[Solution]:
+        return sorted(self.sols.values(), key=lambda s: (s.value, len(s.nodes), s.nodes.tolist()))
+
+
+def _starts(inst: PcstInstance) -> list[int]:
+    if inst.root is not None:
+        return [inst.root]
+    order = np.lexsort((np.arange(inst.n), -inst.p))
+    return [int(x) for x in order[:N_STARTS] if inst.p[x] > 0]
+
+
+def _union(inst: PcstInstance, sols: list[Solution]) -> tuple[PcstInstance, NDArray[np.int64]]:
+    """Return the sub-instance on the elite trees' vertices and the paths to the prizes.
+
+    Besides the vertices of the trees, it holds the shortest path from the best tree to every
+    prize vertex the path could pay for (``distance < prize``), so that the MIP can add any set
+    of those vertices and reroute between them.
+    """
+    keep = np.zeros(inst.n, dtype=bool)
+    for s in sols:
+        keep[s.nodes] = True
+    if inst.root is not None:
+        keep[inst.root] = True
+    best = sols[0].nodes
+    d, pred, _ = dijkstra(
+        inst.A, directed=False, indices=best, min_only=True, return_predecessors=True
+    )
+    for k in np.flatnonzero((inst.p > d) & ~keep).tolist():
+        x = k
+        while x >= 0 and not keep[x]:
+            keep[x] = True
             x = int(pred[x])
-        new = np.asarray(path, dtype=np.int64)
-    return np.asarray(nodes, dtype=np.int64)
-
-
-class _Steiner:
-    """Steiner subsolver for a fixed terminal set (APSP local search on small graphs)."""
-
-    def __init__(self, core: _Core) -> None:
-        self.core = core
-        self.ap = heur.make_apsp(core.A) if core.n <= 3000 else None
-
-    def tree(self, terms: list[int], deadline: float) -> Tree:
-        t = np.asarray(sorted(set(terms)), dtype=np.int64)
-        is_term = np.zeros(self.core.n, dtype=bool)
-        is_term[t] = True
-        if len(t) <= 1:
-            z = np.zeros(0, dtype=np.int64)
-            return z, z.copy()
-        if self.ap is not None:
-            return heur.local_search_apsp(self.ap, t, is_term, n_roots=2, seed=0, deadline=deadline)
-        return heur.sph(self.core.A, t, is_term, int(t[0]))
-
-
-def _evaluate(
-    core: _Core,
-    st: _Steiner,
-    terms: list[int],
-    p: NDArray[np.float64],
-    root: int | None,
-    deadline: float,
-) -> tuple[float, Tree, list[int]]:
-    tree = st.tree(terms, deadline)
-    if len(tree[0]) == 0:
-        nodes = [terms[0]] if terms else [root if root is not None else int(np.argmax(p))]
-        if root is not None:
-            nodes = [root]
-        return _objective(core, tree, nodes, p), tree, nodes
-    tree, nodes = strong_prune(core, tree, p, root)
-    return _objective(core, tree, nodes, p), tree, nodes
-
-
-def heuristic(
-    core: _Core, p: NDArray[np.float64], root: int | None, time_limit_s: float | None
-) -> tuple[Tree, list[int]]:
-    """Multi-start greedy growth + strong pruning + insert/drop local search."""
-    t0 = time.perf_counter()
-    deadline = t0 + (DEFAULT_PCST_TIME_LIMIT_S if time_limit_s is None else time_limit_s)
-    if root is not None:
-        starts = [root]
-    else:
-        order = np.argsort(-p, kind="stable")
-        starts = [int(x) for x in order[:_N_STARTS]]
-    best: tuple[float, Tree, list[int]] | None = None
-    for s in starts:
-        nodes = _grow(core, p, s)
-        tree = heur.mst_prune(core.A, nodes, (p > 0) | (np.arange(core.n) == s))
-        if len(tree[0]):
-            tree, kept = strong_prune(core, tree, p, root)
-        else:
-            kept = [s]
-        cand = (_objective(core, tree, kept, p), tree, kept)
-        if best is None or cand[0] < best[0] - 1e-12:
-            best = cand
-        if time.perf_counter() > deadline:
+    for _ in range(UNION_HOPS):
+        if keep.sum() >= UNION_MAX_VERTICES:
             break
-    if best is None:  # pragma: no cover - starts is never empty
-        msg = "prize-collecting heuristic found no start vertex"
-        raise RuntimeError(msg)
-    st = _Steiner(core)
-    prize_nodes = np.flatnonzero(p > 0).tolist()
-    improved = True
-    while improved and time.perf_counter() < deadline:
-        improved = False
-        cur = set(best[2])
-        base = [x for x in best[2] if p[x] > 0 or x == root]
-        moves: list[list[int]] = [base]
-        moves += [[*base, v] for v in prize_nodes if v not in cur]
-        moves += [[x for x in base if x != v] for v in base if v != root]
-        for terms in moves:
-            if not terms:
-                continue
-            if root is not None and root not in terms:
-                terms = [root, *terms]
-            cand = _evaluate(core, st, terms, p, root, deadline)
-            if cand[0] < best[0] - 1e-9:
-                best = cand
-                improved = True
-                break
+        keep[np.unique(inst.A[np.flatnonzero(keep)].indices)] = True
+    sub = subinstance(inst, keep, np.ones(len(inst.u), dtype=bool))
+    return sub, np.flatnonzero(keep)
+
+
+def _polish(inst: PcstInstance, pool: _Pool, deadline: float) -> bool:
+    """Solve the union of the elite trees exactly; return True when the best tree improved."""
+    elite = pool.ranked()[:N_ELITE]
+    best = elite[0]
+    sub, back = _union(inst, elite)
+    if len(sub.u) > MIP_MAX_EDGES or sub.n <= 1:
+        return False
+    left = max(0.1, deadline - time.perf_counter())
+    res = solve_dcut(sub, max_work=MIP_MAX_WORK, time_limit_s=left, branch=False)
+    logger.debug("pcst polish LP on %d vertices, %d edges", sub.n, len(sub.u))
+    if res is None:
+        return False
+    pool.work += res.work
+    if res.hit_time:
+        raise _CappedError
+    # an integral LP solution is the optimum of the union; else round: the LP's support
+    sol = solution(inst, back[res.nodes])
+    if sol is None or sol.value >= best.value - 1e-9 * max(1.0, abs(best.value)):
+        return False
+    sol, ev = local_search(inst, sol, LOCAL_BUDGET)
+    pool.work += ev
+    pool.add(sol)
+    return True
+
+
+class _CappedError(Exception):
+    """The safety time limit was reached."""
+
+
+def _heuristic(inst: PcstInstance, deadline: float) -> tuple[Solution, int, bool]:
+    """Run starts, local search and polish; return the best solution, work and cap flag."""
+    pool = _Pool()
+    capped = False
+    try:
+        tree, nodes, events = goemans_williamson(inst, GW_EVENTS_PER_VERTEX * inst.n + 10)
+        pool.work += events
+        pool.add(Solution(tree, nodes, objective(inst, tree, nodes)))
+        for s in _starts(inst):
+            grown, runs = grow(inst, s)
+            pool.work += runs
+            pool.add(solution(inst, grown))
             if time.perf_counter() > deadline:
+                raise _CappedError
+        for sol in pool.ranked()[:N_IMPROVE]:
+            better, ev = local_search(inst, sol, LOCAL_BUDGET)
+            pool.work += ev
+            pool.add(better)
+            if time.perf_counter() > deadline:
+                raise _CappedError
+        logger.debug("pcst starts: best %.6g, work %d", pool.ranked()[0].value, pool.work)
+        better, moves, hit = terminal_search(inst, pool.ranked()[0], TERMINAL_MOVES, deadline)
+        pool.work += moves
+        pool.add(better)
+        if hit:
+            raise _CappedError
+        logger.debug("pcst terminal search: best %.6g, work %d", pool.ranked()[0].value, pool.work)
+        for _ in range(POLISH_ROUNDS):
+            if not _polish(inst, pool, deadline):
                 break
-    return best[1], best[2]
+            logger.debug("pcst polish: best %.6g, work %d", pool.ranked()[0].value, pool.work)
+    except _CappedError:
+        capped = True
+    return pool.ranked()[0], pool.work, capped
 
 
-def exact_milp(
-    core: _Core, p: NDArray[np.float64], root: int | None, time_limit_s: float | None
-) -> tuple[Tree, list[int], float | None, bool]:
-    """Single-commodity-flow MILP (HiGHS); returns (tree, nodes, lower bound, optimal)."""
-    n, m = core.n, len(core.u)
-    # columns: x_e (m), y_v (n), z_v (n), f_arc (2m), g_v (n)
-    nx_, ny, nz, nf, ng = 0, m, m + n, m + 2 * n, 3 * m + 2 * n
-    ncol = 3 * m + 3 * n
-    cost = np.zeros(ncol)
-    cost[nx_:ny] = core.w
-    cost[ny:nz] = -p
-    lo = np.zeros(ncol)
-    hi = np.ones(ncol)
-    hi[nf:ng] = max(n - 1, 1)
-    hi[ng:] = n
-    if root is not None:
-        lo[nz + root] = 1.0
-    h = new_highs()
-    h.setOptionValue("mip_rel_gap", 0.0)
-    if time_limit_s is not None:
-        h.setOptionValue("time_limit", float(time_limit_s))
-    h.addCols(ncol, cost, lo, hi, 0, np.array([]), np.array([]), np.array([]))
-    integ = np.zeros(ncol, dtype=np.uint8)
-    integ[: m + 2 * n] = 1
-    h.changeColsIntegrality(ncol, np.arange(ncol, dtype=np.int32), integ)
-    rows: list[tuple[float, float, list[int], list[float]]] = []
-    rows.append((1.0, 1.0, list(range(nz, nz + n)), [1.0] * n))
-    rows.append((-1.0, -1.0, [*range(m), *range(ny, ny + n)], [1.0] * m + [-1.0] * n))
-    for v in range(n):
-        rows.append((-np.inf, 0.0, [nz + v, ny + v], [1.0, -1.0]))
-        rows.append((-np.inf, 0.0, [ng + v, nz + v], [1.0, -float(n)]))
-    inflow: list[list[tuple[int, float]]] = [[] for _ in range(n)]
-    for e, (a, b) in enumerate(zip(core.u.tolist(), core.v.tolist(), strict=True)):
-        fab, fba = nf + 2 * e, nf + 2 * e + 1
-        inflow[b] += [(fab, 1.0), (fba, -1.0)]
-        inflow[a] += [(fba, 1.0), (fab, -1.0)]
-        rows.append((-np.inf, 0.0, [fab, e], [1.0, -float(max(n - 1, 1))]))
-        rows.append((-np.inf, 0.0, [fba, e], [1.0, -float(max(n - 1, 1))]))
-        rows.append((-np.inf, 0.0, [e, ny + a], [1.0, -1.0]))
-        rows.append((-np.inf, 0.0, [e, ny + b], [1.0, -1.0]))
-    for v in range(n):
-        idx = [ng + v, ny + v] + [c for c, _ in inflow[v]]
-        val = [1.0, -1.0] + [s for _, s in inflow[v]]
-        rows.append((0.0, 0.0, idx, val))
-    lo_r = np.array([r[0] for r in rows])
-    hi_r = np.array([r[1] for r in rows])
-    starts = np.cumsum([0] + [len(r[2]) for r in rows[:-1]]).astype(np.int32)
-    all_idx = np.concatenate([np.asarray(r[2], dtype=np.int32) for r in rows])
-    all_val = np.concatenate([np.asarray(r[3], dtype=np.float64) for r in rows])
-    h.addRows(len(rows), lo_r, hi_r, len(all_idx), starts, all_idx, all_val)
-    h.run()
-    status = h.modelStatusToString(h.getModelStatus())
-    sol = np.asarray(h.getSolution().col_value)
-    bound = float(h.getInfo().mip_dual_bound) + float(p.sum())
-    xe = sol[:m] > 0.5
-    yv = np.flatnonzero(sol[ny:nz] > 0.5).tolist()
-    tree = (core.u[xe].astype(np.int64), core.v[xe].astype(np.int64))
-    return tree, yv, (bound if np.isfinite(bound) else None), status == "Optimal"
+def _trivial(p: NDArray[np.float64], root: int | None) -> tuple[float, int]:
+    """Best one-vertex tree: the root, or the vertex of largest prize."""
+    v = root if root is not None else int(np.argmax(p))
+    return float(p.sum() - p[v]), v
 
 
 def solve_pcst(
-    core: _Core,
+    core: Core,
     p: NDArray[np.float64],
     *,
     root: int | None,
+    required: NDArray[np.int64],
     method: str,
     time_limit_s: float | None,
-) -> tuple[Tree, list[int], float | None, bool]:
-    """Dispatch to the heuristic or the exact MILP; returns (tree, nodes, lb, optimal)."""
-    if method == "exact":
-        return exact_milp(core, p, root, time_limit_s)
-    tree, nodes = heuristic(core, p, root, time_limit_s)
-    return tree, nodes, None, False
+) -> PcstOutcome:
+    """Solve on ``core`` with prizes ``p``; ``required`` vertices (and ``root``) must join."""
+    t0 = time.perf_counter()
+    cap = DEFAULT_PCST_TIME_LIMIT_S if time_limit_s is None else time_limit_s
+    deadline = t0 + cap
+    req = np.zeros(core.n, dtype=bool)
+    req[required] = True
+    if root is None and len(required):
+        root = int(np.min(required))
+    if root is not None:
+        req[root] = True
+    big = 1.0 + float(core.w.sum()) + float(p.sum())
+    ps = np.where(req, big, p)
+    inst0 = make_instance(core.n, core.u, core.v, core.w, ps, root, req)
+    inst, stats = reduce_instance(inst0)
+    logger.debug("pcst reductions: %s", stats)
+    work = stats["vertices_removed"] + stats["edges_removed"]
+    best, w_h, capped = _heuristic(inst, deadline)
+    work += w_h
+    lb: float | None = None
+    optimal = False
+    if method == "exact" and not capped:
+        left = max(0.1, deadline - time.perf_counter())
+        res = solve_dcut(inst, max_work=EXACT_MAX_WORK, time_limit_s=left, cutoff=None)
+        if res is not None:
+            work += res.work
+            capped = res.hit_time
+            if res.objective < best.value:
+                sol = solution(inst, res.nodes)
+                best = sol if sol is not None and sol.value < best.value else best
+            lb = res.lower_bound + float(ps.sum() - inst.p.sum())
+            optimal = res.optimal
+    tree = (inst.orig[best.tree[0]], inst.orig[best.tree[1]])
+    nodes = inst.orig[best.nodes].tolist()
+    val = objective(inst0, tree, np.asarray(nodes, dtype=np.int64))
+    triv, v = _trivial(ps, root)
+    if triv < val - 1e-9 * max(1.0, abs(val)):
+        empty = np.zeros(0, dtype=np.int64)
+        tree, nodes = (empty, empty.copy()), [v]
+    if capped:
+        logger.warning(
+            "prize-collecting solver stopped at its %.1f s safety time limit; the tree may "
+            "differ between runs and machines. Raise the time limit for a reproducible result",
+            cap,
+        )
+    return PcstOutcome(tree, nodes, lb, optimal, work, capped)

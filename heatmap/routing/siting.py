@@ -19,7 +19,9 @@ from shapely import Point
 
 from heatmap import schema
 from heatmap.errors import DisconnectedNetworkError, InputError
-from heatmap.routing.graph import NetworkParams, attach_terminals
+from heatmap.routing._dispatch import steiner_tree
+from heatmap.routing.params import NetworkParams
+from heatmap.routing.terminals import attach_terminals
 
 __all__ = ["EnergyCentreChoice", "choose_energy_centre"]
 
@@ -89,13 +91,11 @@ def _demand_weighted_distance(
 
 
 def _route_cost(G: nx.Graph, site: Hashable, loads: pd.DataFrame) -> tuple[float, int]:
-    from heatmap.routing import steiner
-
     comp = nx.node_connected_component(G, site)
     terms = [n for n in loads.index if n in comp]
     if not terms:
         return float("inf"), len(loads)
-    res = steiner.steiner_tree(G, [site, *terms], weight="weight", method="fast")
+    res = steiner_tree(G, [site, *terms], weight="weight", method="fast")
     return float(res.cost), len(loads) - len(terms)
 
 

@@ -11,12 +11,16 @@ sections; other sections (``Coordinates``, ``Presolve``, ...) are skipped. An in
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
 import networkx as nx
 
 from heatmap.errors import InputError
+from heatmap.routing._dispatch import prize_collecting_steiner_tree, steiner_tree
+from heatmap.routing._graph_core import validate_tree
 
 __all__ = ["SteinLibInstance", "read_stp"]
 
@@ -68,7 +72,7 @@ def _num(path: Path, lineno: int, tok: str, kind: type) -> float:
 
 
 def read_stp(path: str | Path) -> SteinLibInstance:
-    """Read a SteinLib ``.stp`` file.
+    r"""Read a SteinLib ``.stp`` file.
 
     Parameters
     ----------
@@ -95,7 +99,7 @@ def read_stp(path: str | Path) -> SteinLibInstance:
     ...        "SECTION Terminals", "Terminals 3", "T 1", "T 2", "T 3", "END", "EOF"]
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = pathlib.Path(tmp) / "star.stp"
-    ...     _ = path.write_text("\\n".join(stp))
+    ...     _ = path.write_text("\n".join(stp))
     ...     inst = read_stp(path)
     >>> inst.name, inst.terminals, inst.graph.number_of_edges(), inst.prize_collecting
     ('star', (1, 2, 3), 5, False)
@@ -216,3 +220,93 @@ def read_stp(path: str | Path) -> SteinLibInstance:
         prizes=prizes,
         root=root,
     )
+
+
+def solve_stp(
+    path: str | Path,
+    *,
+    method: Literal["default", "fast", "exact", "networkx"] | str = "default",
+    time_limit_s: float | None = None,
+) -> dict[str, Any]:
+    r"""Solve a SteinLib ``.stp`` file; the record printed by ``heatmap steiner --json``.
+
+    Parameters
+    ----------
+    path
+        The ``.stp`` file (plain or prize-collecting with ``TP`` lines).
+    method
+        {"default", "fast", "exact", "networkx"}; ``networkx`` runs
+        ``networkx.algorithms.approximation.steiner_tree(method="mehlhorn")``. Prize-collecting
+        instances accept ``default`` and ``exact`` (``fast`` maps to ``default``).
+    time_limit_s
+        Time limit in s.
+
+    Returns
+    -------
+    dict
+        ``{"instance", "cost", "seconds", "method", "lower_bound", "optimal"}``; for
+        prize-collecting instances ``cost`` is edge cost + prizes left out.
+
+    Examples
+    --------
+    A star of three terminals around a Steiner node (optimum 3) written as a SteinLib file:
+
+    >>> import pathlib, tempfile
+    >>> stp = ["33D32945 STP File, STP Format Version 1.0",
+    ...        "SECTION Graph", "Nodes 4", "Edges 5",
+    ...        "E 1 4 1", "E 2 4 1", "E 3 4 1", "E 1 2 3", "E 2 3 3", "END",
+    ...        "SECTION Terminals", "Terminals 3", "T 1", "T 2", "T 3", "END", "EOF"]
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "star.stp"
+    ...     _ = path.write_text("\n".join(stp))
+    ...     rec = solve_stp(path, method="exact")
+    >>> rec["instance"], rec["cost"], rec["lower_bound"], rec["optimal"]
+    ('star', 3.0, 3.0, True)
+    """
+    inst = read_stp(path)
+    if inst.prize_collecting:
+        pc_method: Literal["default", "exact"] = "exact" if method == "exact" else "default"
+        if method == "networkx":
+            msg = f"{path}: networkx has no prize-collecting solver; use default or exact"
+            raise InputError(msg)
+        pres = prize_collecting_steiner_tree(
+            inst.graph, inst.prizes, root=inst.root, method=pc_method, time_limit_s=time_limit_s
+        )
+        return {
+            "instance": inst.name,
+            "cost": pres.objective,
+            "seconds": pres.seconds,
+            "method": f"pcst-{pc_method}",
+            "lower_bound": pres.lower_bound,
+            "optimal": pres.optimal,
+            "bound_proven": pres.lower_bound is not None,
+            "work": pres.work,
+            "capped": pres.capped,
+        }
+    if method == "networkx":
+        from networkx.algorithms.approximation import steiner_tree as nx_steiner
+
+        t0 = time.perf_counter()
+        T = nx_steiner(nx.Graph(inst.graph), list(inst.terminals), method="mehlhorn")
+        seconds = time.perf_counter() - t0
+        cost = validate_tree(inst.graph, list(T.edges), inst.terminals)
+        return {
+            "instance": inst.name,
+            "cost": cost,
+            "seconds": seconds,
+            "method": "networkx-mehlhorn",
+            "lower_bound": None,
+            "optimal": False,
+        }
+    if method not in ("default", "fast", "exact"):
+        msg = f"steiner: unknown method {method!r}; use default, fast, exact or networkx"
+        raise InputError(msg)
+    res = steiner_tree(inst.graph, inst.terminals, method=method, time_limit_s=time_limit_s)  # type: ignore[arg-type]
+    return {
+        "instance": inst.name,
+        "cost": res.cost,
+        "seconds": res.seconds,
+        "method": res.method,
+        "lower_bound": res.lower_bound,
+        "optimal": res.optimal,
+    }

@@ -11,7 +11,7 @@ from conftest import shared_path
 from heatmap.errors import InputError
 from heatmap.routing.steinlib import read_stp
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def test_read_star() -> None:

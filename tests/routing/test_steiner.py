@@ -27,7 +27,7 @@ from heatmap.routing.steiner import (
 )
 from heatmap.routing.steinlib import read_stp
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 METHODS = ["default", "fast", "exact"]
 
 
