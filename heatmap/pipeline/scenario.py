@@ -276,8 +276,10 @@ def template_text(scenario: Scenario | None = None) -> str:
     --------
     >>> import tomllib
     >>> text = template_text()
-    >>> print(" ".join(line for line in text.splitlines() if line.startswith("[")))
-    [area] [demand] [density] [cluster] [zones] [candidates] [network] [route] [sizing] [costing] [dispatch] [economics]
+    >>> tables = [line for line in text.splitlines() if line.startswith("[")]
+    >>> print(" ".join(tables[:6])); print(" ".join(tables[6:]))
+    [area] [demand] [density] [cluster] [zones] [candidates]
+    [network] [route] [sizing] [costing] [dispatch] [economics]
     >>> scenario_from_mapping(tomllib.loads(text)) == Scenario()
     True
     """
