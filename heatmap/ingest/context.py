@@ -26,6 +26,7 @@ from heatmap.ingest.tags import as_text
 __all__ = [
     "AREA_KEYS",
     "CONTEXT_COLUMNS",
+    "CONTEXT_TAGS",
     "POI_KEYS",
     "area_frame",
     "attach_context",
@@ -46,6 +47,10 @@ POI_KEYS: tuple[str, ...] = (
     "tourism",
     "leisure",
     "craft",
+)
+#: Tags to ask OSM services for: buildings, and the areas and POIs that give buildings their use.
+CONTEXT_TAGS: dict[str, bool | str | list[str]] = dict.fromkeys(
+    ("building", *AREA_KEYS, *POI_KEYS), True
 )
 #: Columns :func:`attach_context` adds to (or refreshes on) the buildings frame.
 CONTEXT_COLUMNS: tuple[str, ...] = ("area_tag", "poi_tag", "poi_name")

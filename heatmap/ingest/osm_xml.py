@@ -12,7 +12,7 @@ from shapely.geometry import box
 
 from heatmap.errors import InputError
 from heatmap.ingest.area import BBox, StudyArea, bbox_boundary, choose_crs, finish_area
-from heatmap.ingest.context import AREA_KEYS, POI_KEYS, area_frame, poi_frame
+from heatmap.ingest.context import CONTEXT_TAGS, area_frame, poi_frame
 from heatmap.ingest.streets import empty_streets, streets_from_graph
 from heatmap.ingest.tags import normalise_buildings
 
@@ -21,11 +21,6 @@ logger = logging.getLogger(__name__)
 __all__ = ["XML_SUFFIXES", "buildings_from_features", "read_osm_xml"]
 
 XML_SUFFIXES = (".osm", ".osm.xml", ".xml", ".osm.bz2", ".osm.gz", ".osm.xml.bz2", ".osm.xml.gz")
-
-#: Tags asked of osmnx: buildings, and the areas and POIs that give buildings their use.
-_CONTEXT_TAGS: dict[str, bool | str | list[str]] = dict.fromkeys(
-    ("building", *AREA_KEYS, *POI_KEYS), True
-)
 
 
 def buildings_from_features(
@@ -58,7 +53,7 @@ def read_osm_xml(path: Path, *, crs: Any, bbox: BBox | None) -> StudyArea:
     source = str(path)
     polygon = box(*bbox) if bbox else None
     try:
-        features = ox.features_from_xml(path, polygon=polygon, tags=_CONTEXT_TAGS)
+        features = ox.features_from_xml(path, polygon=polygon, tags=CONTEXT_TAGS)
     except InsufficientResponseError:
         features = gpd.GeoDataFrame(geometry=[], crs=4326)
     except Exception as exc:

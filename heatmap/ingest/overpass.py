@@ -14,6 +14,7 @@ from shapely.geometry import Polygon, box
 
 from heatmap.errors import InputError
 from heatmap.ingest.area import BBox, StudyArea, finish_area, validate_bbox
+from heatmap.ingest.context import CONTEXT_TAGS, area_frame, poi_frame
 from heatmap.ingest.osm_xml import buildings_from_features
 from heatmap.ingest.streets import empty_streets, streets_from_graph
 
@@ -93,7 +94,16 @@ def _download(
     if boundary_wgs84 is not None:
         geom = gpd.GeoSeries([boundary_wgs84], crs=4326).to_crs(out_crs).iloc[0]
         boundary = geom if isinstance(geom, Polygon) else shapely.convex_hull(geom)
-    return finish_area(buildings, streets, crs=out_crs, source=source, boundary=boundary)
+    flat = features.reset_index()
+    return finish_area(
+        buildings,
+        streets,
+        crs=out_crs,
+        source=source,
+        boundary=boundary,
+        landuse=area_frame(flat, out_crs),
+        pois=poi_frame(flat, out_crs),
+    )
 
 
 def from_bbox(
@@ -124,7 +134,7 @@ def from_bbox(
     source = "overpass bbox=" + ",".join(f"{v:g}" for v in bbox)
     return _download(
         source,
-        lambda: ox.features_from_bbox(bbox, tags={"building": True}),
+        lambda: ox.features_from_bbox(bbox, tags=CONTEXT_TAGS),
         lambda: ox.graph_from_bbox(bbox, network_type="all", simplify=False, retain_all=True),
         crs=crs,
         boundary_wgs84=box(*bbox),
@@ -170,7 +180,7 @@ def from_place(
             raise InputError(msg) from exc
     return _download(
         source,
-        lambda: ox.features_from_polygon(outline, tags={"building": True}),
+        lambda: ox.features_from_polygon(outline, tags=CONTEXT_TAGS),
         lambda: ox.graph_from_polygon(outline, network_type="all", simplify=False, retain_all=True),
         crs=crs,
         boundary_wgs84=outline,

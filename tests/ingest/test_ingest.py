@@ -768,6 +768,10 @@ def test_from_bbox(stand_in: tuple[_StandIn, dict[str, Any]]) -> None:
     assert area.boundary.symmetric_difference(expected).area < 1e-6 * expected.area
     assert any(r.startswith("GET /api/status") for r in state.requests)
     assert sum(r.startswith("POST /api/interpreter") for r in state.requests) == 2
+    # one features query asks for buildings and for the areas and POIs that give their use
+    features_query = next(r for r in state.requests if '["highway"]' not in r and "POST" in r)
+    assert "['landuse']" in features_query and "['amenity']" in features_query
+    assert area.landuse is not None and area.pois is not None
 
 
 def test_from_place(stand_in: tuple[_StandIn, dict[str, Any]]) -> None:
