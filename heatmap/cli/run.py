@@ -102,7 +102,8 @@ def run(
 ) -> None:
     """Run every stage and write the outputs (map, layers, route files, TEM, figures).
 
-    With no arguments it runs the bundled offline example into outputs/<scenario-name>/.
+    With no arguments it runs the bundled offline example (the City of London and Bankside,
+    with London weather) into outputs/city-of-london-example/.
 
     \b
     Examples:

@@ -30,6 +30,8 @@ __all__ = [
     "existing_networks_near",
     "load_area",
     "load_weather",
+    "uses_bundled_example",
+    "weather_from_file",
     "map_density",
     "prepare_area",
 ]
@@ -66,10 +68,32 @@ def load_area(area: AreaParams) -> ingest.StudyArea:
     return ingest.read_osm(ingest.default_example_path(), crs=area.crs)
 
 
+def uses_bundled_example(area: AreaParams) -> bool:
+    """Whether the scenario names no input of its own, so the bundled example is run."""
+    return not (
+        area.osm_path or area.buildings_path or area.streets_path or area.place or area.bbox
+    )
+
+
+def weather_from_file(area: AreaParams) -> bool:
+    """Whether the run's weather is a measured year from a file (the scenario's or the example's).
+
+    A measured year's degree days scale the annual benchmarks; a synthetic year does not (it is
+    built from the benchmarks' own region).
+    """
+    return bool(area.weather_path) or uses_bundled_example(area)
+
+
 def load_weather(area: AreaParams, params: demand.DemandParams) -> weather.Weather:
-    """Return the EPW weather of the scenario, else a synthetic typical year for its region."""
+    """Return the scenario's weather.
+
+    The EPW file of ``[area] weather_path``; for the bundled example its own weather file
+    (London City Airport); else a synthetic typical year for the ``[demand]`` region.
+    """
     if area.weather_path:
         return weather.read_epw(area.weather_path)
+    if uses_bundled_example(area):
+        return weather.read_epw(ingest.default_weather_path())
     return weather.synthetic_weather(params.region)
 
 
@@ -100,7 +124,9 @@ def prepare_area(
     return buildings, G, area.crs
 
 
-def estimate_area_demand(area: ingest.StudyArea, scenario: Scenario) -> gpd.GeoDataFrame:
+def estimate_area_demand(
+    area: ingest.StudyArea, scenario: Scenario, *, wx: weather.Weather | None = None
+) -> gpd.GeoDataFrame:
     """Demand stage: estimate every building's demand, joining the scenario's demand layer.
 
     Parameters
@@ -109,6 +135,9 @@ def estimate_area_demand(area: ingest.StudyArea, scenario: Scenario) -> gpd.GeoD
         Ingested study area.
     scenario
         Parameters; ``[area] demand_layer_path`` names the known-demand layer, if any.
+    wx
+        A measured weather year whose heating degree days scale the benchmarks; None: the
+        ``[demand]`` degree days or region.
 
     Returns
     -------
@@ -120,7 +149,9 @@ def estimate_area_demand(area: ingest.StudyArea, scenario: Scenario) -> gpd.GeoD
         if scenario.area.demand_layer_path
         else None
     )
-    return demand.estimate_demand(area.buildings, params=scenario.demand, demand_layer=layer)
+    return demand.estimate_demand(
+        area.buildings, params=scenario.demand, demand_layer=layer, weather=wx
+    )
 
 
 def map_density(

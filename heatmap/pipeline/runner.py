@@ -35,6 +35,7 @@ from heatmap.pipeline.area import (
     load_area,
     load_weather,
     map_density,
+    weather_from_file,
 )
 from heatmap.pipeline.candidates import (
     AreaContext,
@@ -194,7 +195,9 @@ def _area_stages(scenario: Scenario, stages: _Stages) -> _AreaStages:
     area = _timed(stages, "ingest", lambda: load_area(scenario.area))
     with stages.stage("demand"):
         wx = load_weather(scenario.area, scenario.demand)
-        buildings = estimate_area_demand(area, scenario)
+        buildings = estimate_area_demand(
+            area, scenario, wx=wx if weather_from_file(scenario.area) else None
+        )
         anchors = demand.anchor_loads(
             buildings, threshold_mwh_per_a=scenario.demand.anchor_threshold_mwh_per_a
         )

@@ -129,7 +129,7 @@ class Scenario:
     3.0
     """
 
-    name: str = field(default="helsinki-example", metadata={"doc": "scenario name"})
+    name: str = field(default="city-of-london-example", metadata={"doc": "scenario name"})
     area: AreaParams = field(default_factory=AreaParams)
     demand: DemandParams = field(default_factory=DemandParams)
     density: DensityParams = field(default_factory=DensityParams)

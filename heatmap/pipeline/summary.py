@@ -78,6 +78,8 @@ def summary_of(results: Results) -> dict[str, Any]:
     head: dict[str, Any] = {
         "n_buildings": len(b),
         "total_heat_demand_mwh_per_a": float(b[schema.HEAT_DEMAND_MWH_PER_A].fillna(0).sum()),
+        "degree_days_k_day": json_number(b.attrs.get("degree_days_k_day")),
+        "degree_days_source": b.attrs.get("degree_days_source"),
         "network_id": None if results.network is None else results.network.network_id,
         "network_viable": _chosen_viable(results),
         "n_zones": 0 if results.zones is None else len(results.zones),
