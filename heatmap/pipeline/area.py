@@ -15,8 +15,8 @@ import pyproj
 from heatmap import schema
 from heatmap.demand import estimate as demand
 from heatmap.errors import InputError
+from heatmap.ingest import default_weather_path, weather
 from heatmap.ingest import osm as ingest
-from heatmap.ingest import weather
 from heatmap.pipeline.scenario import AreaParams, Scenario
 from heatmap.routing import graph as network
 from heatmap.zones import clusters as cluster
@@ -30,10 +30,10 @@ __all__ = [
     "existing_networks_near",
     "load_area",
     "load_weather",
-    "uses_bundled_example",
-    "weather_from_file",
     "map_density",
     "prepare_area",
+    "uses_bundled_example",
+    "weather_from_file",
 ]
 
 logger = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ def load_weather(area: AreaParams, params: demand.DemandParams) -> weather.Weath
     if area.weather_path:
         return weather.read_epw(area.weather_path)
     if uses_bundled_example(area):
-        return weather.read_epw(ingest.default_weather_path())
+        return weather.read_epw(default_weather_path())
     return weather.synthetic_weather(params.region)
 
 
