@@ -8,6 +8,8 @@ else the TM46 region's. Hot water and the other weather-independent parts do not
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -75,7 +77,7 @@ def site_degree_days(
     if degree_days is not None:
         return float(degree_days), "given"
     if weather is not None:
-        return weather.annual_hdd_k_day, f"weather file {weather.source}"
+        return weather.annual_hdd_k_day, f"weather file {Path(weather.source).name}"
     if params.degree_days_k_day is not None:
         return float(params.degree_days_k_day), "[demand] degree_days_k_day"
     return regional_hdd(params.region), f"TM46 region {params.region}"
