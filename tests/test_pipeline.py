@@ -153,7 +153,7 @@ def test_summary_has_every_design_key(summary: dict[str, Any]) -> None:
         else:
             assert isinstance(value, int | float), key
             assert math.isfinite(value), key
-    assert summary["scenario"] == "helsinki-example"
+    assert summary["scenario"] == "city-of-london-example"
     assert Path(summary["inputs"]).name == "london_city_bankside_valhalla_2020.osm.pbf"
     assert summary["version"] == heatmap.__version__
 

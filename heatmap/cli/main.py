@@ -145,3 +145,7 @@ def _exit_cleanly_on_sigterm() -> None:
 def main() -> None:
     """Entry point of the ``heatmap`` console script."""
     cli(prog_name="heatmap")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,4 @@
-"""Annual heat demand per building from floor area and benchmarks (the method of DESIGN §4).
+"""Annual heat demand per building: floor area times a kWh/m² benchmark by use.
 
 * use by a documented precedence (:mod:`heatmap.demand.use`): own tags, a POI inside the
   footprint, the containing landuse/amenity area, name keywords, the footprint-size rule, the

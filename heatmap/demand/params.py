@@ -91,12 +91,12 @@ class DemandParams:
     floor_height_m: float = param_field(
         3.0,
         "storey height to turn height_m into floors (m)",
-        "DESIGN §4",
+        "typical UK storey height",
     )
     min_footprint_m2: float = param_field(
         20.0,
         "footprints below this carry no demand unless metered (m2)",
-        "DESIGN §4",
+        "project default: sheds, garages and kiosks",
     )
     default_age_band: Literal["G", "A", "B", "C", "D", "E", "F"] = param_field(
         "C",
@@ -151,7 +151,7 @@ class DemandParams:
         "full_load_hours",
         "per-building peak: annual / full-load hours by use, or THERMOS "
         "kWp = 0.0004963 kWh/a + 21.84",
-        "DESIGN §4; full-load hours from Killingworth study Tables 14/16/18",
+        "full-load hours from Killingworth study Tables 14/16/18",
     )
     default_floors: Mapping[str, float] = param_field(
         {},

@@ -136,8 +136,9 @@ def estimate_area_demand(
     scenario
         Parameters; ``[area] demand_layer_path`` names the known-demand layer, if any.
     wx
-        A measured weather year whose heating degree days scale the benchmarks; None: the
-        ``[demand]`` degree days or region.
+        A measured weather year whose heating degree days scale the benchmarks. None: the
+        scenario's weather file (or the bundled example's) when it has one, read here; else the
+        ``[demand]`` degree days or region. So every command estimates the same demand.
 
     Returns
     -------
@@ -149,6 +150,8 @@ def estimate_area_demand(
         if scenario.area.demand_layer_path
         else None
     )
+    if wx is None and weather_from_file(scenario.area):
+        wx = load_weather(scenario.area, scenario.demand)
     return demand.estimate_demand(
         area.buildings, params=scenario.demand, demand_layer=layer, weather=wx
     )

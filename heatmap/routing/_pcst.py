@@ -163,7 +163,9 @@ class _CappedError(Exception):
     """The safety time limit was reached."""
 
 
-def _heuristic(inst: PcstInstance, deadline: float) -> tuple[Solution, int, bool]:
+def _heuristic(
+    inst: PcstInstance, deadline: float, *, polish: bool = True
+) -> tuple[Solution, int, bool]:
     """Run starts, local search and polish; return the best solution, work and cap flag."""
     pool = _Pool()
     capped = False
@@ -190,7 +192,7 @@ def _heuristic(inst: PcstInstance, deadline: float) -> tuple[Solution, int, bool
         if hit:
             raise _CappedError
         logger.debug("pcst terminal search: best %.6g, work %d", pool.ranked()[0].value, pool.work)
-        for _ in range(POLISH_ROUNDS):
+        for _ in range(POLISH_ROUNDS if polish else 0):
             if not _polish(inst, pool, deadline):
                 break
             logger.debug("pcst polish: best %.6g, work %d", pool.ranked()[0].value, pool.work)
@@ -213,8 +215,12 @@ def solve_pcst(
     required: NDArray[np.int64],
     method: str,
     time_limit_s: float | None,
+    polish: bool = True,
 ) -> PcstOutcome:
-    """Solve on ``core`` with prizes ``p``; ``required`` vertices (and ``root``) must join."""
+    """Solve on ``core`` with prizes ``p``; ``required`` vertices (and ``root``) must join.
+
+    ``polish`` runs the MIP on the union of the elite trees (step 4 above).
+    """
     t0 = time.perf_counter()
     cap = DEFAULT_PCST_TIME_LIMIT_S if time_limit_s is None else time_limit_s
     deadline = t0 + cap
@@ -230,7 +236,7 @@ def solve_pcst(
     inst, stats = reduce_instance(inst0)
     logger.debug("pcst reductions: %s", stats)
     work = stats["vertices_removed"] + stats["edges_removed"]
-    best, w_h, capped = _heuristic(inst, deadline)
+    best, w_h, capped = _heuristic(inst, deadline, polish=polish)
     work += w_h
     lb: float | None = None
     optimal = False
@@ -245,6 +251,10 @@ def solve_pcst(
                 best = sol if sol is not None and sol.value < best.value else best
             lb = res.lower_bound + float(ps.sum() - inst.p.sum())
             optimal = res.optimal
+        elif inst.n <= 1 or (inst.root is None and not (inst.p > 0).any()):
+            # the reductions are exact and left nothing to choose: the tree found is optimal
+            lb = best.value + float(ps.sum() - inst.p.sum())
+            optimal = True
     tree = (inst.orig[best.tree[0]], inst.orig[best.tree[1]])
     nodes = inst.orig[best.nodes].tolist()
     val = objective(inst0, tree, np.asarray(nodes, dtype=np.int64))

@@ -187,6 +187,7 @@ def _solve_phase(
             ),
             method="exact" if params.method == "exact" else "default",
             time_limit_s=time_limit_s,
+            polish=params.pcst_polish,
         )
     else:
         res = solvers.steiner_tree(

@@ -2,7 +2,7 @@
 
 Demand is assigned to grid cells by building centroid (each building's whole annual demand goes
 to the cell holding its footprint centroid), with ``np.bincount``; optional smoothing spreads it
-with a normalised disc kernel, as on the London Heat Map. Opportunity areas follow DESIGN §4:
+with a normalised disc kernel, as on the London Heat Map. Opportunity areas follow
 the Hotmaps rule (cells >= 333 MWh/ha/yr, 3×3 dilation then erosion, areas >= 30 GWh/yr) and the
 Scottish linear-heat-density rule (>= 4,000 kWh/m/yr with >= 2 anchor loads; stringent 8,000
 with >= 5).
@@ -72,7 +72,7 @@ class DensityRaster:
 class DensityParams:
     """Parameters of the density stage (scenario table ``[density]``)."""
 
-    cell_size_m: float = param_field(100.0, "raster cell size (m)", "DESIGN §4")
+    cell_size_m: float = param_field(100.0, "raster cell size (m)", "London Heat Map: 100 m cells")
     smoothing_radius_m: float = param_field(
         0.0,
         "radius of the disc smoothing kernel (m); 0 = none",
@@ -81,7 +81,7 @@ class DensityParams:
     rules: tuple[str, ...] = param_field(
         ("hotmaps", "scotland_baseline", "scotland_stringent"),
         "opportunity-area rules to apply: hotmaps, scotland_baseline, scotland_stringent",
-        "DESIGN §4",
+        "Hotmaps and the Scottish heat-network zoning rules",
     )
     hotmaps_min_density_mwh_per_ha_a: float = param_field(
         333.0, "Hotmaps cell threshold (MWh/ha/yr)", "Hotmaps DH potential"

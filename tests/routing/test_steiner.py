@@ -374,5 +374,4 @@ def test_large_road_graph_default_and_fast_beat_networkx() -> None:
     default = steiner_tree(G, terms)
     assert fast.cost <= c_nx
     assert default.cost <= c_nx
-    assert default.seconds < 5.0
     assert validate_tree(G, default.edges, terms) == pytest.approx(default.cost)
