@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -270,6 +271,7 @@ def estimate_demand(
             "reason": reason,
             "na_cell": bm["na_cell"],
             "has_bm": has_bm,
+            "flat_bm": params.flat_benchmark_kwh_per_m2_a,
         },
         hdd,
     )
@@ -370,18 +372,23 @@ def _age_band(frame: pd.DataFrame, params: DemandParams) -> np.ndarray:
     return band
 
 
-def _methods(c: dict[str, np.ndarray], hdd: float) -> np.ndarray:
+def _methods(c: dict[str, Any], hdd: float) -> np.ndarray:
     """One ``demand_method`` text per building (composed once per distinct combination)."""
     use, ptype, band, cat = c["use"], c["ptype"], c["band"], c["cat"]
     floors_source, reason, na_cell, has_bm = c["floors"], c["reason"], c["na_cell"], c["has_bm"]
     excluded = reason != ""
     is_dom = (use == BuildingUse.DOMESTIC.value) & ~has_bm & ~excluded
     is_nd = (use == BuildingUse.NON_DOMESTIC.value) & ~has_bm & ~excluded
+    flat_bm = c.get("flat_bm")
     method = _compose(
         [ptype, band, na_cell, floors_source],
         lambda p, b, na, f: (
-            f"Table 38 {p} band {b}{' (N/A: 1900-1929 value)' if na else ''} x degree-day "
-            f"factor (HDD {hdd:g}); floors from {f}"
+            (
+                f"flat benchmark {flat_bm:g} kWh/m2"
+                if p == "flat" and flat_bm is not None
+                else f"Table 38 {p} band {b}{' (N/A: 1900-1929 value)' if na else ''}"
+            )
+            + f" x degree-day factor (HDD {hdd:g}); floors from {f}"
         ),
         is_dom,
     )

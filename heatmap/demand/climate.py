@@ -130,7 +130,7 @@ def benchmarks_at_site(
     hdd
         Site heating degree days.
     params
-        Demand parameters (domestic degree-day fraction and reference region).
+        Demand parameters (domestic degree-day fraction and reference region, flat benchmark).
 
     Returns
     -------
@@ -151,6 +151,10 @@ def benchmarks_at_site(
     na_cell = np.isnan(dom_bm) & (ptype != "")
     if na_cell.any():
         dom_bm[na_cell] = pd.Series("A|" + ptype[na_cell]).map(t38_map).to_numpy(dtype=float)
+    if params.flat_benchmark_kwh_per_m2_a is not None:
+        flat = ptype == "flat"
+        dom_bm[flat] = params.flat_benchmark_kwh_per_m2_a
+        na_cell = na_cell & ~flat
     dom_bm = dom_bm * domestic_degree_day_factor(hdd, params)
     tm46 = tables.tm46_benchmarks()
     cat_s = pd.Series(cat)

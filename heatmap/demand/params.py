@@ -217,6 +217,14 @@ class DemandParams:
         "typical net floor area of one flat (m2)",
         "English Housing Survey: mean usable floor area of flats about 60-70 m2",
     )
+    flat_benchmark_kwh_per_m2_a: float | None = param_field(
+        128.0,
+        "heat benchmark of flats per m2 of gross floor area, at the domestic reference region's "
+        "degree days (kWh/m2/a); unset: the study's Table 38 flat values (40-44), which are "
+        "modelled for Killingworth's low-rise flats and give about 3 MWh a flat",
+        "calibrated: Wang et al. (2018) measured 10.4 MWh of heat a year per UK flat; "
+        "10,400 kWh / (65 m2 / 0.8 net-to-gross) = 128 kWh/m2",
+    )
     flat_net_to_gross: float = param_field(
         0.8,
         "net (usable) share of a block of flats' gross floor area (0-1)",
@@ -272,6 +280,11 @@ class DemandParams:
             if not 0.0 < getattr(self, name) <= 1.0:
                 msg = f"{name}: must be in (0, 1]"
                 raise ValueError(msg)
+        if self.flat_benchmark_kwh_per_m2_a is not None and not (
+            0.0 < self.flat_benchmark_kwh_per_m2_a <= 1000.0
+        ):
+            msg = "flat_benchmark_kwh_per_m2_a: must be in (0, 1000] kWh/m2/a, or unset"
+            raise ValueError(msg)
         for name in (
             "domestic_floor_height_m",
             "max_house_footprint_m2",

@@ -201,10 +201,19 @@ def test_block_of_flats_house_terrace_row_and_oversized_house() -> None:
     assert d["n_dwellings"].tolist() == [32, 1, 10, 5]
     assert d["property_type"].tolist() == ["flat", "detached", "detached", "mid_terrace"]
     assert "counted as 10 dwellings" in d["demand_flags"].iloc[2]
-    # Table 38 band C (default): flat 44, detached 132, mid-terrace 132 kWh/m2 at the study's
-    # own degree days; the dwelling count does not change the building's demand
-    want = [2600 * 44 / 1000, 160 * 132 / 1000, 1000 * 132 / 1000, 480 * 132 / 1000]
+    # at the study's own degree days: flats 128 kWh/m2 (10.4 MWh per 65 m2 flat, the measured
+    # UK mean), Table 38 band C (default) detached 132, mid-terrace 132 kWh/m2; the dwelling
+    # count does not change the building's demand
+    want = [2600 * 128 / 1000, 160 * 132 / 1000, 1000 * 132 / 1000, 480 * 132 / 1000]
     assert d["heat_demand_mwh_per_a"].tolist() == pytest.approx(want)
+    assert d["heat_demand_mwh_per_a"].iloc[0] / 32 == pytest.approx(10.4)
+    assert "flat benchmark 128" in d["demand_method"].iloc[0]
+    # unset: Table 38's flat value, 44 kWh/m2
+    t38 = estimate_demand(
+        b, params=DemandParams(region="North Eastern", flat_benchmark_kwh_per_m2_a=None)
+    )
+    assert t38["heat_demand_mwh_per_a"].iloc[0] == pytest.approx(2600 * 44 / 1000)
+    assert t38["heat_demand_mwh_per_a"].iloc[1:].tolist() == pytest.approx(want[1:])
 
 
 # --- degree days ---------------------------------------------------------------------------------
@@ -288,7 +297,7 @@ def test_demand_report_tables() -> None:
     r = demand_report(d)
     per = r.per_dwelling.set_index("property_type")
     assert per.loc["total", "n_dwellings"] == 33
-    assert per.loc["total", "heat_demand_mwh_per_a"] == pytest.approx(2600 * 0.044 + 160 * 0.132)
+    assert per.loc["total", "heat_demand_mwh_per_a"] == pytest.approx(2600 * 0.128 + 160 * 0.132)
     assert per.loc["detached", "max_single_dwelling_mwh_per_a"] == pytest.approx(21.12)
     assert r.top_loads["name"].tolist() == ["Tower", "Block A", ""]
     assert set(r.flags["exclusion_reason"]) == {"building=barn is unheated", ""}
