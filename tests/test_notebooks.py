@@ -24,3 +24,10 @@ def test_notebook_runs(path: Path) -> None:
         if out.get("output_type") == "error"
     ]
     assert not errors
+    outputs = [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 3, "the notebook should show its figures inline"
+    html = [str(o.get("data", {}).get("text/html", "")) for o in outputs]
+    assert any("<iframe" in h and "map.html" in h for h in html), "the map should show inline"
+    stderr = "".join(o.get("text", "") for o in outputs if o.get("name") == "stderr")
+    assert "IProgress" not in stderr

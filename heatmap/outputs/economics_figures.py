@@ -43,16 +43,36 @@ def plot_tornado(
         The file written.
     """
     rows = table.iloc[1:].copy()
-    rows["label"] = rows["parameter"] + " (" + rows["case"].astype(str) + ")"
-    rows = rows.reindex(rows["delta_npv_gbp"].abs().sort_values().index)
-    fig = Figure(figsize=(8, 0.3 * len(rows) + 1.5))
+    rows["case"] = rows["case"].astype(str).str.lstrip("'")
+    # one row per parameter: its cases side by side (a paired tornado), widest swing on top
+    order = rows.groupby("parameter", sort=False)["delta_npv_gbp"].apply(lambda d: d.abs().max())
+    params = list(order.sort_values(kind="stable").index)
+    fig = Figure(figsize=(9, 0.42 * len(params) + 1.6))
     ax = fig.add_subplot()
-    colors = np.where(rows["delta_npv_gbp"] >= 0, "#2a9d8f", "#e76f51")
-    ax.barh(rows["label"], rows["delta_npv_gbp"] / 1e6, color=colors)
+    labels = []
+    for y, name in enumerate(params):
+        cases = rows[rows["parameter"] == name]
+        for case, delta in zip(cases["case"], cases["delta_npv_gbp"], strict=True):
+            color = "#2a9d8f" if delta >= 0 else "#e76f51"
+            ax.barh(y, delta / 1e6, color=color, height=0.7)
+            ax.annotate(
+                case if len(case) <= 18 else case[:17] + "…",
+                (delta / 1e6, y),
+                xytext=(4 if delta >= 0 else -4, 0),
+                textcoords="offset points",
+                ha="left" if delta >= 0 else "right",
+                va="center",
+                fontsize=8,
+            )
+        labels.append(name)
+    ax.set_yticks(range(len(params)), labels)
     ax.axvline(0, color="black", lw=0.8)
+    lo, hi = ax.get_xlim()
+    pad = 0.18 * (hi - lo)
+    ax.set_xlim(lo - pad, hi + pad)
     base = table["npv_gbp"].iloc[0] / 1e6
     ax.set_xlabel(f"change in NPV, GBP million (base {base:,.2f})")
-    ax.set_title("Sensitivity (one at a time)")
+    ax.set_title("Sensitivity of NPV, one parameter at a time (green: higher, red: lower)")
     return save_figure(fig, path, overwrite=overwrite)
 
 

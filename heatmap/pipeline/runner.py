@@ -62,7 +62,7 @@ class _Stages:
     """Times each stage, logs it and advances one progress bar."""
 
     def __init__(self, names: list[str], *, progress: bool) -> None:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
 
         self.timings: dict[str, float] = {}
         self._bar = tqdm(total=len(names), desc="heatmap", unit="stage", disable=not progress)

@@ -246,7 +246,7 @@ def internal_network_lengths(
     >>> t.index.tolist(), t.loc["D001", cols].tolist()
     (['D001'], [100.0, 25.0])
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     lab = labels.reindex(buildings.index).fillna("")
     if dwellings is not None:
