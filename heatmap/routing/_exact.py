@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import highspy
@@ -352,81 +353,123 @@ def _lp_guided(
     return tree, cost
 
 
+def _upper_bound(
+    core: _Core, terms: NDArray[np.int64], is_term: NDArray[np.bool_], seed: int, limit: float
+) -> tuple[Tree, heur._Apsp | None]:
+    """Heuristic tree for the upper bound (short budget) and the all-pairs table, if small."""
+    t0 = time.perf_counter()
+    if core.n <= 3000:
+        ap = heur.make_apsp(core.A)
+        tree = heur.local_search_apsp(
+            ap, terms, is_term, n_roots=5, seed=seed, deadline=t0 + min(5.0, 0.1 * limit)
+        )
+        return tree, ap
+    return heur.sph(core.A, terms, is_term, int(terms[0])), None
+
+
+@dataclass
+class _Search:
+    """The branch-and-cut state: best tree, its cost, the lower bound and the last LP."""
+
+    core: _Core
+    terms: NDArray[np.int64]
+    is_term: NDArray[np.bool_]
+    ap: heur._Apsp | None
+    model: _Model
+    deadline: float
+    integral: bool
+    tree: Tree
+    ub: float
+    lb: float = 0.0
+
+    def closed(self) -> bool:
+        return self.lb >= self.ub - _TOL
+
+    def guided(self, x: NDArray[np.float64]) -> None:
+        """Try an LP-guided tree; keep it when better."""
+        t2, c2 = _lp_guided(self.core, self.model, x, self.terms, self.is_term, self.ap,
+                            self.deadline)  # fmt: skip
+        if c2 < self.ub - _TOL:
+            self.tree, self.ub = t2, c2
+
+    def lp_loop(self) -> NDArray[np.float64]:
+        """Cut loop on the LP relaxation; return the last LP solution."""
+        x = np.zeros(self.model.m)
+        rounds = 0
+        while time.perf_counter() < self.deadline:
+            self.model.h.setOptionValue("time_limit", max(0.1, self.deadline - time.perf_counter()))
+            x, obj, status = self.model.solve()
+            if status != "Optimal":
+                break
+            self.lb = max(self.lb, _round_lb(obj, self.integral))
+            if self.closed():
+                break
+            cuts = self.model.separate(x, self.deadline)
+            rounds += 1
+            if not cuts:
+                break
+            if rounds % _GUIDED_EVERY_ROUNDS == 0:
+                self.guided(x)
+            self.model._add_rows(cuts)
+        return x
+
+    def mip_loop(self) -> tuple[Tree, float | None, bool]:
+        """MIP with lazy connectivity cuts; return (tree, lower bound, optimal)."""
+        model = self.model
+        model.h.changeColsIntegrality(
+            model.m, np.arange(model.m, dtype=np.int32), np.ones(model.m, dtype=np.uint8)
+        )
+        model.h.setOptionValue("mip_rel_gap", 0.0)
+        while time.perf_counter() < self.deadline:
+            model.h.setOptionValue("time_limit", max(0.1, self.deadline - time.perf_counter()))
+            x, obj, status = model.solve()
+            bound = float(model.h.getInfo().mip_dual_bound)
+            if np.isfinite(bound):
+                self.lb = max(self.lb, _round_lb(bound, self.integral))
+            if status != "Optimal":
+                break
+            reach = model.reach(x, 0.5)
+            if not reach[model.terms].all():
+                model._add_rows([model._cut_row(~reach)])
+                continue
+            edges = model.tree_from(x)
+            nodes = np.asarray(
+                sorted({a for e in edges for a in e} | set(self.terms.tolist())), dtype=np.int64
+            )
+            tree = heur.mst_prune(self.core.A, nodes, self.is_term)
+            cost = _cost(self.core, tree)
+            self.lb = max(self.lb, _round_lb(obj, self.integral))
+            if cost <= self.ub + _TOL:
+                return tree, min(self.lb, cost), cost <= self.lb + _TOL
+            break
+        return self.tree, self.lb, self.closed()
+
+
 def solve_exact(
     core: _Core, terms: NDArray[np.int64], *, time_limit_s: float | None, seed: int
 ) -> tuple[Tree, float | None, bool]:
     """Branch-and-cut on one connected instance; returns (tree, lower bound, optimal)."""
-    t0 = time.perf_counter()
     limit = DEFAULT_EXACT_TIME_LIMIT_S if time_limit_s is None else time_limit_s
-    deadline = t0 + limit
+    deadline = time.perf_counter() + limit
     is_term = np.zeros(core.n, dtype=bool)
     is_term[terms] = True
-    # heuristic upper bound (short budget)
-    if core.n <= 3000:
-        ap = heur.make_apsp(core.A)
-        ub_tree = heur.local_search_apsp(
-            ap, terms, is_term, n_roots=5, seed=seed, deadline=t0 + min(5.0, 0.1 * limit)
-        )
-    else:
-        ub_tree = heur.sph(core.A, terms, is_term, int(terms[0]))
-        ap = None
-    ub = _cost(core, ub_tree)
-    integral = bool(np.all(core.w == np.round(core.w)))
-    adj = reduce_graph(core.u, core.v, core.w, is_term)
-    model = _Model(adj, terms)
-    lb = 0.0
-    x = np.zeros(model.m)
-    # LP cut loop
-    rounds = 0
-    while time.perf_counter() < deadline:
-        model.h.setOptionValue("time_limit", max(0.1, deadline - time.perf_counter()))
-        x, obj, status = model.solve()
-        if status != "Optimal":
-            break
-        lb = max(lb, _round_lb(obj, integral))
-        if lb >= ub - _TOL:
-            return ub_tree, ub, True
-        cuts = model.separate(x, deadline)
-        rounds += 1
-        if not cuts:
-            break
-        if rounds % _GUIDED_EVERY_ROUNDS == 0:
-            t2, c2 = _lp_guided(core, model, x, terms, is_term, ap, deadline)
-            if c2 < ub - _TOL:
-                ub_tree, ub = t2, c2
-        model._add_rows(cuts)
-    if time.perf_counter() < deadline:
-        t2, c2 = _lp_guided(core, model, x, terms, is_term, ap, deadline)
-        if c2 < ub - _TOL:
-            ub_tree, ub = t2, c2
-        if lb >= ub - _TOL:
-            return ub_tree, ub, True
-    # MIP with lazy connectivity cuts
-    model.h.changeColsIntegrality(
-        model.m, np.arange(model.m, dtype=np.int32), np.ones(model.m, dtype=np.uint8)
+    ub_tree, ap = _upper_bound(core, terms, is_term, seed, limit)
+    search = _Search(
+        core=core,
+        terms=terms,
+        is_term=is_term,
+        ap=ap,
+        model=_Model(reduce_graph(core.u, core.v, core.w, is_term), terms),
+        deadline=deadline,
+        integral=bool(np.all(core.w == np.round(core.w))),
+        tree=ub_tree,
+        ub=_cost(core, ub_tree),
     )
-    model.h.setOptionValue("mip_rel_gap", 0.0)
-    while time.perf_counter() < deadline:
-        model.h.setOptionValue("time_limit", max(0.1, deadline - time.perf_counter()))
-        x, obj, status = model.solve()
-        info = model.h.getInfo()
-        bound = float(info.mip_dual_bound)
-        if np.isfinite(bound):
-            lb = max(lb, _round_lb(bound, integral))
-        if status != "Optimal":
-            break
-        reach = model.reach(x, 0.5)
-        if not reach[model.terms].all():
-            model._add_rows([model._cut_row(~reach)])
-            continue
-        edges = model.tree_from(x)
-        nodes = np.asarray(
-            sorted({a for e in edges for a in e} | set(terms.tolist())), dtype=np.int64
-        )
-        tree = heur.mst_prune(core.A, nodes, is_term)
-        cost = _cost(core, tree)
-        lb = max(lb, _round_lb(obj, integral))
-        if cost <= ub + _TOL:
-            return tree, min(lb, cost), cost <= lb + _TOL
-        return ub_tree, lb, ub <= lb + _TOL
-    return ub_tree, lb, ub <= lb + _TOL
+    x = search.lp_loop()
+    if search.closed():
+        return search.tree, search.ub, True
+    if time.perf_counter() < deadline:
+        search.guided(x)
+        if search.closed():
+            return search.tree, search.ub, True
+    return search.mip_loop()

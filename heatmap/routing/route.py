@@ -70,8 +70,8 @@ _TREE = "__tree__"
 """Name of the node standing for the earlier phases' tree when a later phase is solved."""
 
 
-def _check_graph(G: nx.Graph, root: Hashable, loads: pd.DataFrame) -> pd.DataFrame:
-    """Validate inputs and return the loads with defaults filled."""
+def _check_loads_index(G: nx.Graph, root: Hashable, loads: pd.DataFrame) -> None:
+    """The energy centre and every load are distinct nodes of ``G``."""
     if root not in G:
         msg = f"energy centre node {root!r} is not in the network graph; attach it first"
         raise InputError(msg)
@@ -96,21 +96,10 @@ def _check_graph(G: nx.Graph, root: Hashable, loads: pd.DataFrame) -> pd.DataFra
     if root in loads.index:
         msg = f"the energy centre node {root!r} is also listed as a load"
         raise InputError(msg)
-    out = loads.copy()
-    if N_CONNECTIONS not in out.columns:
-        out[N_CONNECTIONS] = 1
-    if schema.PHASE not in out.columns:
-        out[schema.PHASE] = 1
-    if schema.IS_ANCHOR not in out.columns:
-        out[schema.IS_ANCHOR] = False
-    num = out[[schema.HEAT_DEMAND_MWH_PER_A, schema.PEAK_LOAD_KW, N_CONNECTIONS]]
-    bad = ~np.isfinite(num.to_numpy(float)).all(axis=1) | (num.to_numpy(float) < 0).any(axis=1)
-    if bad.any():
-        msg = f"loads: negative or missing heat/peak/connections at {list(out.index[bad][:10])}"
-        raise SchemaError(msg)
-    if not pd.api.types.is_integer_dtype(out[schema.PHASE]) or (out[schema.PHASE] < 1).any():
-        msg = "loads: column 'phase' must hold whole numbers >= 1"
-        raise SchemaError(msg)
+
+
+def _check_edges(G: nx.Graph) -> None:
+    """Every edge has a finite non-negative weight and a positive length."""
     for a, b, d in G.edges(data=True):
         w = d.get("weight")
         length = d.get(schema.LENGTH_M)
@@ -123,6 +112,24 @@ def _check_graph(G: nx.Graph, root: Hashable, loads: pd.DataFrame) -> pd.DataFra
                 "positive length (merge zero-length streets before routing)"
             )
             raise InputError(msg)
+
+
+def _check_graph(G: nx.Graph, root: Hashable, loads: pd.DataFrame) -> pd.DataFrame:
+    """Validate inputs and return the loads with defaults filled."""
+    _check_loads_index(G, root, loads)
+    out = loads.copy()
+    for col, default in ((N_CONNECTIONS, 1), (schema.PHASE, 1), (schema.IS_ANCHOR, False)):
+        if col not in out.columns:
+            out[col] = default
+    num = out[[schema.HEAT_DEMAND_MWH_PER_A, schema.PEAK_LOAD_KW, N_CONNECTIONS]]
+    bad = ~np.isfinite(num.to_numpy(float)).all(axis=1) | (num.to_numpy(float) < 0).any(axis=1)
+    if bad.any():
+        msg = f"loads: negative or missing heat/peak/connections at {list(out.index[bad][:10])}"
+        raise SchemaError(msg)
+    if not pd.api.types.is_integer_dtype(out[schema.PHASE]) or (out[schema.PHASE] < 1).any():
+        msg = "loads: column 'phase' must hold whole numbers >= 1"
+        raise SchemaError(msg)
+    _check_edges(G)
     return out
 
 

@@ -115,111 +115,138 @@ def read_stp(path: str | Path) -> SteinLibInstance:
     lines = text.splitlines()
     if not lines or not lines[0].strip().lower().startswith(_MAGIC):
         raise _err(path, 1, f"not a SteinLib file (first line must start with {_MAGIC.upper()})")
-    G = nx.MultiGraph()
-    name = path.stem
-    section: str | None = None
-    n_nodes: int | None = None
-    n_edges_decl: int | None = None
-    n_terms_decl: int | None = None
-    terminals: list[int] = []
-    prizes: dict[int, float] = {}
-    root: int | None = None
-    n_edges = 0
-    seen_eof = False
+    reader = _StpReader(path)
+    for lineno, raw in enumerate(lines[1:], start=2):
+        if reader.read_line(lineno, raw):
+            break
+    return reader.finish(len(lines))
 
-    def node(lineno: int, tok: str) -> int:
-        x = int(_num(path, lineno, tok, int))
-        if n_nodes is None:
-            raise _err(path, lineno, "node referenced before the 'Nodes' line")
-        if not 1 <= x <= n_nodes:
-            raise _err(path, lineno, f"node {x} outside 1..{n_nodes}")
+
+class _StpReader:
+    """Line-by-line state of :func:`read_stp`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.G = nx.MultiGraph()
+        self.name = path.stem
+        self.section: str | None = None
+        self.n_nodes: int | None = None
+        self.n_edges_decl: int | None = None
+        self.n_terms_decl: int | None = None
+        self.terminals: list[int] = []
+        self.prizes: dict[int, float] = {}
+        self.root: int | None = None
+        self.n_edges = 0
+        self.seen_eof = False
+
+    def node(self, lineno: int, tok: str) -> int:
+        x = int(_num(self.path, lineno, tok, int))
+        if self.n_nodes is None:
+            raise _err(self.path, lineno, "node referenced before the 'Nodes' line")
+        if not 1 <= x <= self.n_nodes:
+            raise _err(self.path, lineno, f"node {x} outside 1..{self.n_nodes}")
         return x
 
-    for lineno, raw in enumerate(lines[1:], start=2):
+    def count(self, lineno: int, toks: list[str], what: str) -> int:
+        if len(toks) != 2:
+            raise _err(self.path, lineno, f"expected '{what} <n>'")
+        return int(_num(self.path, lineno, toks[1], int))
+
+    def read_line(self, lineno: int, raw: str) -> bool:
+        """Read one line; return True at ``EOF``."""
         line = raw.split("#", 1)[0].strip()
         if not line:
-            continue
+            return False
         toks = line.split()
         key = toks[0].lower()
         if key == "eof":
-            seen_eof = True
-            break
-        if section is None:
+            self.seen_eof = True
+            return True
+        if self.section is None:
             if key == "section" and len(toks) >= 2:
-                section = toks[1].lower()
-                continue
-            raise _err(path, lineno, f"expected 'SECTION <name>' or 'EOF', got {raw.strip()!r}")
+                self.section = toks[1].lower()
+                return False
+            what = f"expected 'SECTION <name>' or 'EOF', got {raw.strip()!r}"
+            raise _err(self.path, lineno, what)
         if key == "end":
-            section = None
-            continue
-        if key == "section":
-            raise _err(path, lineno, f"SECTION {section} is not closed with END")
-        if section == "comment":
+            self.section = None
+        elif key == "section":
+            raise _err(self.path, lineno, f"SECTION {self.section} is not closed with END")
+        elif self.section == "comment":
             if key == "name" and len(toks) >= 2:
-                name = line.split(None, 1)[1].strip().strip('"')
-        elif section == "graph":
-            if key == "nodes":
-                if len(toks) != 2:
-                    raise _err(path, lineno, "expected 'Nodes <n>'")
-                n_nodes = int(_num(path, lineno, toks[1], int))
-                G.add_nodes_from(range(1, n_nodes + 1))
-            elif key in ("edges", "arcs"):
-                if len(toks) != 2:
-                    raise _err(path, lineno, f"expected '{toks[0]} <m>'")
-                n_edges_decl = int(_num(path, lineno, toks[1], int))
-            elif key in ("e", "a"):
-                if len(toks) != 4:
-                    raise _err(path, lineno, f"expected '{toks[0]} <u> <v> <weight>'")
-                a, b = node(lineno, toks[1]), node(lineno, toks[2])
-                w = _num(path, lineno, toks[3], float)
-                if w < 0:
-                    raise _err(path, lineno, f"negative edge weight {w}")
-                G.add_edge(a, b, weight=w)
-                n_edges += 1
-            elif key not in ("optimal",):
-                raise _err(path, lineno, f"unknown Graph line {raw.strip()!r}")
-        elif section == "terminals":
-            if key == "terminals":
-                if len(toks) != 2:
-                    raise _err(path, lineno, "expected 'Terminals <k>'")
-                n_terms_decl = int(_num(path, lineno, toks[1], int))
-            elif key == "t":
-                if len(toks) != 2:
-                    raise _err(path, lineno, "expected 'T <node>'")
-                terminals.append(node(lineno, toks[1]))
-            elif key == "tp":
-                if len(toks) != 3:
-                    raise _err(path, lineno, "expected 'TP <node> <prize>'")
-                x = node(lineno, toks[1])
-                pz = _num(path, lineno, toks[2], float)
-                if pz < 0:
-                    raise _err(path, lineno, f"negative prize {pz}")
-                prizes[x] = prizes.get(x, 0.0) + pz
-                terminals.append(x)
-            elif key in ("root", "rootp"):
-                root = node(lineno, toks[1])
-            else:
-                raise _err(path, lineno, f"unknown Terminals line {raw.strip()!r}")
-    last = len(lines)
-    if section is not None:
-        raise _err(path, last, f"SECTION {section} is not closed with END")
-    if not seen_eof:
-        raise _err(path, last, "missing 'EOF' line (file truncated?)")
-    if n_nodes is None:
-        raise _err(path, last, "no 'Nodes' line in the Graph section")
-    if n_edges_decl is not None and n_edges_decl != n_edges:
-        raise _err(path, last, f"'Edges {n_edges_decl}' declared but {n_edges} edge lines read")
-    if n_terms_decl is not None and n_terms_decl != len(terminals):
-        raise _err(
-            path, last, f"'Terminals {n_terms_decl}' declared but {len(terminals)} terminal lines"
+                self.name = line.split(None, 1)[1].strip().strip('"')
+        elif self.section == "graph":
+            self.graph_line(lineno, toks, raw)
+        elif self.section == "terminals":
+            self.terminal_line(lineno, toks, raw)
+        return False
+
+    def graph_line(self, lineno: int, toks: list[str], raw: str) -> None:
+        key = toks[0].lower()
+        if key == "nodes":
+            self.n_nodes = self.count(lineno, toks, "Nodes")
+            self.G.add_nodes_from(range(1, self.n_nodes + 1))
+        elif key in ("edges", "arcs"):
+            self.n_edges_decl = self.count(lineno, toks, toks[0])
+        elif key in ("e", "a"):
+            if len(toks) != 4:
+                raise _err(self.path, lineno, f"expected '{toks[0]} <u> <v> <weight>'")
+            a, b = self.node(lineno, toks[1]), self.node(lineno, toks[2])
+            w = _num(self.path, lineno, toks[3], float)
+            if w < 0:
+                raise _err(self.path, lineno, f"negative edge weight {w}")
+            self.G.add_edge(a, b, weight=w)
+            self.n_edges += 1
+        elif key != "optimal":
+            raise _err(self.path, lineno, f"unknown Graph line {raw.strip()!r}")
+
+    def terminal_line(self, lineno: int, toks: list[str], raw: str) -> None:
+        key = toks[0].lower()
+        if key == "terminals":
+            self.n_terms_decl = self.count(lineno, toks, "Terminals")
+        elif key == "t":
+            if len(toks) != 2:
+                raise _err(self.path, lineno, "expected 'T <node>'")
+            self.terminals.append(self.node(lineno, toks[1]))
+        elif key == "tp":
+            if len(toks) != 3:
+                raise _err(self.path, lineno, "expected 'TP <node> <prize>'")
+            x = self.node(lineno, toks[1])
+            pz = _num(self.path, lineno, toks[2], float)
+            if pz < 0:
+                raise _err(self.path, lineno, f"negative prize {pz}")
+            self.prizes[x] = self.prizes.get(x, 0.0) + pz
+            self.terminals.append(x)
+        elif key in ("root", "rootp"):
+            if len(toks) < 2:
+                raise _err(self.path, lineno, f"expected '{toks[0]} <node>'")
+            self.root = self.node(lineno, toks[1])
+        else:
+            raise _err(self.path, lineno, f"unknown Terminals line {raw.strip()!r}")
+
+    def finish(self, last: int) -> SteinLibInstance:
+        """Check the declared counts and return the instance."""
+        path = self.path
+        if self.section is not None:
+            raise _err(path, last, f"SECTION {self.section} is not closed with END")
+        if not self.seen_eof:
+            raise _err(path, last, "missing 'EOF' line (file truncated?)")
+        if self.n_nodes is None:
+            raise _err(path, last, "no 'Nodes' line in the Graph section")
+        if self.n_edges_decl is not None and self.n_edges_decl != self.n_edges:
+            what = f"'Edges {self.n_edges_decl}' declared but {self.n_edges} edge lines read"
+            raise _err(path, last, what)
+        if self.n_terms_decl is not None and self.n_terms_decl != len(self.terminals):
+            n_read = len(self.terminals)
+            what = f"'Terminals {self.n_terms_decl}' declared but {n_read} terminal lines"
+            raise _err(path, last, what)
+        return SteinLibInstance(
+            name=self.name,
+            graph=self.G,
+            terminals=tuple(dict.fromkeys(self.terminals)),
+            prizes=self.prizes,
+            root=self.root,
         )
-    return SteinLibInstance(
-        name=name,
-        graph=G,
-        terminals=tuple(dict.fromkeys(terminals)),
-        prizes=prizes,
-        root=root,
-    )
 
 
 def solve_stp(
