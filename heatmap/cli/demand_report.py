@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from heatmap.cli.options import overwrite_opt
+
 __all__ = ["demand_report"]
 
 
@@ -26,8 +28,13 @@ __all__ = ["demand_report"]
     default=None,
     help="Also write the four tables as CSV files into this folder.",
 )
+@overwrite_opt
 def demand_report(
-    scenario_path: Path | None, osm_path: Path | None, top: int, csv_dir: Path | None
+    scenario_path: Path | None,
+    osm_path: Path | None,
+    top: int,
+    csv_dir: Path | None,
+    overwrite: bool,
 ) -> None:
     r"""Demand by use, domestic MWh per dwelling, the largest loads and every flag.
 
@@ -36,6 +43,7 @@ def demand_report(
       $ heatmap demand-report --osm city.osm.pbf
     """
     from heatmap.demand.report import demand_report as build_report
+    from heatmap.outputs.tables import write_csv
     from heatmap.pipeline.runner import estimate_area_demand, load_area
     from heatmap.pipeline.scenario import Scenario, load_scenario
 
@@ -61,5 +69,5 @@ def demand_report(
     if csv_dir is not None:
         csv_dir.mkdir(parents=True, exist_ok=True)
         for name, table in tables.items():
-            table.to_csv(csv_dir / f"{name}.csv", index=False)
-            click.echo(f"wrote {csv_dir / f'{name}.csv'}")
+            written = write_csv(table, csv_dir / f"{name}.csv", overwrite=overwrite)
+            click.echo(f"wrote {written}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -35,17 +35,31 @@ CASHFLOW_COLUMNS = (
 )
 
 
+def _append_inert(ws: Any, values: list[Any]) -> None:
+    """Append a row of data; text is stored as text, never as a formula.
+
+    openpyxl writes any string starting with ``=`` as a formula, so a building named
+    ``=HYPERLINK(...)`` in OpenStreetMap would become a live formula in the workbook; such cells
+    are marked as strings instead. Only the workbook's own formulas are written elsewhere.
+    """
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def _frame_sheet(wb: object, title: str, df: pd.DataFrame) -> None:
     ws = wb.create_sheet(title)  # type: ignore[attr-defined]
-    ws.append([str(c) for c in df.columns])
+    _append_inert(ws, [str(c) for c in df.columns])
     for row in df.itertuples(index=False):
-        ws.append(
+        _append_inert(
+            ws,
             [
                 None
                 if (isinstance(v, float) and v != v)
                 else (v.item() if hasattr(v, "item") else v)
                 for v in row
-            ]
+            ],
         )
 
 
@@ -90,7 +104,7 @@ def write_tem_xlsx(
             continue
         v = getattr(p, f.name)
         value = v if isinstance(v, int | float | str | bool) or v is None else str(v)
-        ws.append([f.name, value, f.metadata.get("doc", ""), f.metadata.get("source", "")])
+        _append_inert(ws, [f.name, value, f.metadata.get("doc", ""), f.metadata.get("source", "")])
 
     capex = result.capex_by_phase.copy()
     capex.columns = [f"phase_{c}_gbp" for c in capex.columns]

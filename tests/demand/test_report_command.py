@@ -28,3 +28,16 @@ def test_demand_report_on_the_bundled_example(tmp_path: Path) -> None:
     assert by_use.iloc[-1]["n_buildings"] == 2154
     parts = by_use.iloc[:-1]["heat_demand_mwh_per_a"].sum()
     assert abs(by_use.iloc[-1]["heat_demand_mwh_per_a"] - parts) < 1e-6 * parts
+
+
+def test_demand_report_csvs_are_not_overwritten_without_the_flag(tmp_path: Path) -> None:
+    (tmp_path / "flags.csv").write_text("mine\n", encoding="utf-8")
+    result = CliRunner().invoke(demand_report, ["--top", "3", "--csv-dir", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "--overwrite" in str(result.exception or "") + result.output
+    assert (tmp_path / "flags.csv").read_text(encoding="utf-8") == "mine\n"
+    ok = CliRunner().invoke(
+        demand_report, ["--top", "3", "--csv-dir", str(tmp_path), "--overwrite"]
+    )
+    assert ok.exit_code == 0, ok.output
+    assert (tmp_path / "flags.csv").read_text(encoding="utf-8") != "mine\n"
