@@ -126,7 +126,7 @@ def add_buildings(
         style_function=lambda f: {
             "color": "#555555",
             "weight": 0.5,
-            "fillOpacity": 0.75,
+            "fillOpacity": 0.6,
             "fillColor": DEMAND_COLOURS[f["properties"]["c"]],
             "className": "hm-building",
         },

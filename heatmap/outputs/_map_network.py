@@ -104,15 +104,30 @@ def add_route(m: folium.Map, route: gpd.GeoDataFrame, params: MapParams) -> str:
     for ph in phases:
         part = out[out["p"] == ph]
         name = ROUTE_LAYER if len(phases) == 1 else f"{ROUTE_LAYER} – phase {int(ph)}"
+        group = folium.FeatureGroup(name=name, show=True)
+        data = to_geojson(part)
+        # a white casing under the coloured line keeps the route readable over the buildings
+        folium.GeoJson(data, style_function=route_casing_style, interactive=False).add_to(group)
         folium.GeoJson(
-            to_geojson(part),
-            name=name,
+            data,
             style_function=route_style,
             popup=folium.GeoJsonPopup(fields=["popup_html"], labels=False),
-        ).add_to(m)
+        ).add_to(group)
+        group.add_to(m)
     note = "line width: pipe DN" + ("; dashes: later phases" if len(phases) > 1 else "")
     items = class_items(LHD_CLASS_EDGES_MWH_PER_M_A, LHD_COLOURS, fmt="g")
     return legend_section(ROUTE_LAYER, items, title="Route by LHD (MWh/m/yr)", note=note)
+
+
+def route_casing_style(feature: dict[str, Any]) -> dict[str, Any]:
+    """Leaflet style of the white casing drawn under a route segment."""
+    return {
+        "color": "#ffffff",
+        "weight": feature["properties"]["w"] + 4,
+        "opacity": 0.9,
+        "className": "hm-route-casing",
+        "pane": ROUTE_PANE,
+    }
 
 
 def route_style(feature: dict[str, Any]) -> dict[str, Any]:

@@ -143,6 +143,32 @@ def _assign(
     return bi[first], si[first], dist[first]
 
 
+def _assign_roads_first(
+    geoms: np.ndarray,
+    cand: np.ndarray,
+    seg_geoms: np.ndarray,
+    roads: np.ndarray,
+    paths: np.ndarray,
+    params: AtlasParams,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Buildings ``cand`` to the nearest road segment, else (none near) the nearest path.
+
+    Returns the building rows, their segment numbers and service lengths.
+    """
+    out_rows, out_seg, out_dist = [], [], []
+    left = cand
+    for mask in (roads, paths):
+        allowed = np.flatnonzero(mask)
+        bi, si, dist = _assign(geoms[left], seg_geoms[allowed], params.max_service_length_m)
+        out_rows.append(left[bi])
+        out_seg.append(allowed[si])
+        out_dist.append(dist)
+        left = np.setdiff1d(left, left[bi])
+    rows = np.concatenate(out_rows)
+    order = np.argsort(rows, kind="stable")
+    return rows[order], np.concatenate(out_seg)[order], np.concatenate(out_dist)[order]
+
+
 def _long_components(segs: list[Segment], min_length_m: float) -> np.ndarray:
     """Which segments lie in a connected street component at least ``min_length_m`` long."""
     if not segs or min_length_m <= 0:
@@ -210,8 +236,10 @@ def street_heat_atlas(
     Notes
     -----
     Segments of street fragments shorter in all than ``params.min_component_length_m`` take no
-    buildings. Each building joins the segment nearest its footprint (distance 0 for a
-    footprint touching the street); among equally near segments the one numbered first. A
+    buildings. Each building joins the road segment nearest its footprint (distance 0 for a
+    footprint touching the street); among equally near segments the one numbered first. Paths
+    (``params.path_highways``: footways, cycleways, …) take only buildings with no road within
+    ``params.max_service_length_m``. A
     segment's LHD is its heat ÷ its length (0 for a segment with no heat).
 
     Examples
@@ -246,10 +274,11 @@ def street_heat_atlas(
         shapely.is_missing(geoms_all) | shapely.is_empty(geoms_all)
     )
     cand = np.flatnonzero(ok)
-    eligible = np.flatnonzero(_long_components(segs, params.min_component_length_m))
-    bi, si, dist = _assign(geoms_all[cand], seg_geoms[eligible], params.max_service_length_m)
-    si = eligible[si]
-    rows = cand[bi]
+    long_enough = _long_components(segs, params.min_component_length_m)
+    path = np.array([s.highway in params.path_highways for s in segs], dtype=bool)
+    rows, si, dist = _assign_roads_first(
+        geoms_all, cand, seg_geoms, long_enough & ~path, long_enough & path, params
+    )
     heat = heat_all.to_numpy(dtype=float)[rows]
     anchor = heat >= anchor_threshold_mwh_per_a
     building_ids = buildings.index[rows]

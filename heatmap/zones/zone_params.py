@@ -61,6 +61,13 @@ class AtlasParams:
         "edge) shorter than this in all take no buildings; those join the nearest longer street, m",
         "heatmap default: a building on an isolated fragment cannot be routed to",
     )
+    path_highways: tuple[str, ...] = param_field(
+        ("footway", "path", "cycleway", "steps", "bridleway", "corridor", "track"),
+        "OSM highway values of paths: a building joins the nearest road segment, and a path "
+        "only when no road lies within max_service_length_m (else pavements and alleys mapped "
+        "beside the road would take the heat of the buildings along it)",
+        "Scotland's heat network zoning assesses linear heat density on road segments",
+    )
     lhd_class_breaks_mwh_per_m_a: tuple[float, ...] = param_field(
         (1.5, 3.0, 4.0, 8.0),
         "limits of the linear-heat-density classes of the street heat atlas, MWh/m/a",

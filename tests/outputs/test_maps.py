@@ -76,11 +76,16 @@ def _density() -> tuple[np.ndarray, Affine, str]:
 
 
 def _geojson_layers(m: folium.Map) -> dict[str, dict[str, Any]]:
-    return {
-        child.layer_name: child.data
-        for child in m._children.values()
-        if isinstance(child, folium.GeoJson)
-    }
+    """GeoJSON data by layer name; a feature group (route casing + route) by its last layer."""
+    out: dict[str, dict[str, Any]] = {}
+    for child in m._children.values():
+        if isinstance(child, folium.GeoJson):
+            out[child.layer_name] = child.data
+        elif isinstance(child, folium.FeatureGroup):
+            inner = [c for c in child._children.values() if isinstance(c, folium.GeoJson)]
+            if inner:
+                out[child.layer_name] = inner[-1].data
+    return out
 
 
 def test_map_has_every_layer_and_escapes_names(tmp_path: Path) -> None:

@@ -184,3 +184,44 @@ def test_zones_table_reads_atlas_keys_too() -> None:
         params_from_mapping(ZoneParams, {"lhd_class_breaks_mwh_per_m_a": [4.0, 2.0]})
     with pytest.raises(ConfigError, match="stringent_lhd"):
         params_from_mapping(ZoneParams, {"stringent_lhd_mwh_per_m_a": 3.0})
+
+
+def test_buildings_join_the_road_not_the_pavement_beside_it() -> None:
+    # a 200 m road with its pavement mapped 6 m north (joined to it at both ends), and a
+    # footpath 150 m south across a park with no road near it
+    streets = gpd.GeoDataFrame(
+        {
+            "highway": ["residential", "footway", "footway", "footway", "footway"]
+            + ["tertiary"] * 2,
+            "name": ["Road", "Pavement", "", "", "Park Path", "West Road", "East Road"],
+        },
+        geometry=[
+            LineString([(0, 0), (200, 0)]),
+            LineString([(0, 6), (200, 6)]),
+            LineString([(0, 0), (0, 6)]),
+            LineString([(200, 0), (200, 6)]),
+            LineString([(0, -150), (200, -150)]),
+            LineString([(-300, 0), (0, 0)]),
+            LineString([(200, 0), (500, 0)]),
+        ],
+        index=pd.Index([f"st{i}" for i in range(7)], name="street_id"),
+        crs=CRS,
+    )
+    b = buildings_frame(
+        [
+            ("shop", 400.0, (50, 8, 90, 30)),  # 2 m from the pavement, 8 m from the road
+            ("flats", 600.0, (100, 7, 150, 40)),
+            ("pavilion", 90.0, (80, -140, 100, -130)),  # 10 m from the path, 130 m from the road
+        ]
+    )
+    G = build_street_graph(streets)
+    seg = street_heat_atlas(b, G, streets=streets).segments.set_index("name")
+    # the road carries both buildings beside it: 1,000 MWh/a on 200 m = 5 MWh/m/a
+    assert seg.loc["Road", "heat_demand_mwh_per_a"] == pytest.approx(1000.0)
+    assert seg.loc["Road", "lhd_mwh_per_m_a"] == pytest.approx(5.0)
+    assert seg.loc["Pavement", "n_buildings"] == 0
+    # with no road within 60 m, a path takes the building
+    assert seg.loc["Park Path", "heat_demand_mwh_per_a"] == pytest.approx(90.0)
+    # with paths treated as roads, the nearest line wins (the pavement)
+    flat = street_heat_atlas(b, G, params=AtlasParams(path_highways=()), streets=streets)
+    assert flat.segments.set_index("name").loc["Pavement", "n_buildings"] == 2
