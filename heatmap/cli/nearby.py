@@ -47,6 +47,32 @@ def _parse_site(_ctx: click.Context, _param: click.Parameter, value: str) -> tup
     help="Output folder of `heatmap run` holding results.gpkg.",
 )
 @click.option(
+    "--scenario",
+    "scenario_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Scenario file: demand as `heatmap run` estimates it (and its inputs, without --osm).",
+)
+@click.option(
+    "--networks",
+    "networks_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Heat Network Planning Database CSV of existing and planned networks (with --osm).",
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["anchor_load", "cluster", "opportunity_area", "existing_network"]),
+    help="Only finds of this kind (repeat for several).",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="List the nearest N finds.",
+)
+@click.option(
     "--out",
     "out_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -64,6 +90,10 @@ def nearby(
     radius_m: float,
     osm_path: Path | None,
     results_dir: Path | None,
+    scenario_path: Path | None,
+    networks_path: Path | None,
+    kinds: tuple[str, ...],
+    top: int,
     out_path: Path | None,
     map_path: Path | None,
     overwrite: bool,
@@ -71,40 +101,61 @@ def nearby(
     """Anchor loads, clusters, opportunity areas and existing networks near a site.
 
     Distances run along the streets. Each find gets an indicative link LHD (its demand over the
-    network distance, MWh/m/yr) and link cost (distance x trench £/m).
+    network distance, MWh/m/yr) and a link main: the smallest pipe for its peak and that pipe's
+    trench cost over the distance. Unnamed buildings are named by their address.
 
     \b
     Examples:
       $ heatmap nearby --site 51.5155,-0.0922 --results outputs/city
-      $ heatmap nearby --site 51.5155,-0.0922 --radius-m 500 --osm city.osm.pbf --out near.csv
+      $ heatmap nearby --site 51.5155,-0.0922 --osm city.osm.pbf --scenario city.toml
+      $ heatmap nearby --site 51.5155,-0.0922 --osm city.osm.pbf --networks hnpd.csv \\
+          --kind existing_network --top 5 --out near.csv --map near.html
     """
-    if (osm_path is None) == (results_dir is None):
-        msg = "give exactly one of --osm FILE or --results DIR"
+    if results_dir is not None and (osm_path or scenario_path or networks_path):
+        msg = "--results reads a finished run; --osm, --scenario and --networks go without it"
+        raise click.UsageError(msg)
+    if results_dir is None and osm_path is None and scenario_path is None:
+        msg = "give --osm FILE (optionally with --scenario), --scenario FILE or --results DIR"
         raise click.UsageError(msg)
     if out_path is not None and out_path.suffix.lower() not in {".csv", ".geojson", ".json"}:
         msg = f"--out {out_path}: use a .csv or .geojson file name"
         raise click.BadParameter(msg, param_hint="--out")
     from heatmap.outputs import search
 
-    layers = _load_layers(osm_path, results_dir)
-    finds = search.nearby(site, radius_m=radius_m, **layers)
+    if results_dir is not None:
+        layers = _results_layers(results_dir)
+    else:
+        layers = _area_layers(osm_path, scenario_path, networks_path)
+    finds = search.nearby(site, radius_m=radius_m, kinds=kinds or None, top=top, **layers)
     _write_outputs(finds, site, radius_m, out_path, map_path, overwrite)
 
 
-def _load_layers(osm_path: Path | None, results_dir: Path | None) -> dict[str, Any]:
-    """Load buildings, street graph, CRS and optional layers from an OSM file or results."""
+def _area_layers(
+    osm_path: Path | None, scenario_path: Path | None, networks_path: Path | None
+) -> dict[str, Any]:
+    """Buildings with the scenario's demand, street graph, CRS and heat network records."""
+    from heatmap.ingest import read_existing_networks
+    from heatmap.pipeline import prepare_area
+    from heatmap.pipeline.scenario import Scenario, load_scenario
+
+    scenario = load_scenario(scenario_path) if scenario_path else Scenario()
+    buildings, graph, crs = prepare_area(osm_path, scenario=scenario)
+    path = networks_path or scenario.area.existing_networks_path or None
+    networks = read_existing_networks(path, crs=crs) if path else None
+    return {
+        "buildings": buildings,
+        "street_graph": graph,
+        "crs": crs,
+        "existing_networks": networks,
+    }
+
+
+def _results_layers(results_dir: Path) -> dict[str, Any]:
+    """Buildings, street graph, CRS and the other layers of a finished run."""
     from heatmap import outputs as export
     from heatmap.errors import InputError
     from heatmap.routing import graph as network
 
-    if osm_path is not None:
-        from heatmap.pipeline import prepare_area
-
-        buildings, graph, crs = prepare_area(osm_path)
-        return {"buildings": buildings, "street_graph": graph, "crs": crs}
-    if results_dir is None:
-        msg = "give --osm FILE or --results DIR"
-        raise click.UsageError(msg)
     gpkg = results_dir / "results.gpkg"
     layers = export.read_results_gpkg(gpkg)
     if "buildings" not in layers:

@@ -2,8 +2,9 @@
 
 :func:`nearby` measures distances along the street network (the way a pipe would run), not as
 the crow flies, and gives for each find an indicative link linear heat density (its demand over
-the network distance) and an indicative link cost (network distance times a trench cost per
-metre). The street graph is the routing stage's
+the network distance) and an indicative link main: the smallest pipe that carries the find's
+peak (the sizing model) and its trench-and-pipe cost over the network distance (the pipe-rate
+catalogue). The street graph is the routing stage's
 (:func:`heatmap.routing.graph.build_street_graph`, with or without terminals attached);
 rebuild it from a saved ``streets`` layer with that function.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, TypedDict, Unpack
+from typing import Any, Literal, TypedDict, Unpack
 
 import geopandas as gpd
 import networkx as nx
@@ -24,24 +25,34 @@ from scipy.spatial import cKDTree
 
 from heatmap import schema
 from heatmap.errors import CRSError, InputError
+from heatmap.outputs._link_cost import link_main
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["NEARBY_COLUMNS", "NearbyLayers", "NearbyParams", "nearby"]
+
+NEARBY_KINDS: tuple[str, ...] = ("anchor_load", "cluster", "opportunity_area", "existing_network")
+"""What :func:`nearby` finds."""
 
 NEARBY_COLUMNS: tuple[str, ...] = (
     "kind",
     "feature_id",
     "name",
     "heat_demand_mwh_per_a",
+    "peak_kw",
     "network_distance_m",
     "straight_distance_m",
     "link_lhd_mwh_per_m_a",
+    "link_dn",
     "link_cost_gbp",
+    "status",
+    "operator",
+    "ref_id",
 )
 """Columns of :func:`nearby`'s result (plus ``geometry``: the find's point in the given CRS).
 
-``kind`` is one of ``anchor_load``, ``cluster``, ``opportunity_area``, ``existing_network``.
+``kind`` is one of :data:`NEARBY_KINDS`; ``status``, ``operator`` and ``ref_id`` are the heat
+network records' (empty for other finds).
 """
 
 
@@ -49,11 +60,18 @@ NEARBY_COLUMNS: tuple[str, ...] = (
 class NearbyParams:
     """Options of :func:`nearby`."""
 
-    trench_cost_gbp_per_m: float = field(
-        default=1327.0,
+    link_dig_class: Literal["soft", "hard"] = field(
+        default="hard",
         metadata={
-            "doc": "indicative cost of a link main per metre of trench, £/m",
-            "source": "Killingworth study Table 51: Phase 1 spine £3,413,478 over 2,572 m",
+            "doc": "trench rates of a link main: hard (carriageway) or soft (footway, verge)",
+            "source": "a link main runs along streets; the pipe-rate catalogue's hard rates",
+        },
+    )
+    area_full_load_hours_h: float = field(
+        default=3124.0,
+        metadata={
+            "doc": "peak of a cluster or opportunity area = its annual heat / these hours, h",
+            "source": "Killingworth study Tables 14, 16, 18 and 39: cluster-level median",
         },
     )
     anchor_min_demand_mwh_per_a: float = field(
@@ -73,8 +91,11 @@ class NearbyParams:
     )
 
     def __post_init__(self) -> None:
-        if self.trench_cost_gbp_per_m < 0:
-            msg = "trench_cost_gbp_per_m: must be >= 0 £/m"
+        if self.link_dig_class not in ("soft", "hard"):
+            msg = f"link_dig_class: 'soft' or 'hard', got {self.link_dig_class!r}"
+            raise ValueError(msg)
+        if not self.area_full_load_hours_h > 0:
+            msg = "area_full_load_hours_h: must be > 0 h"
             raise ValueError(msg)
         if self.anchor_min_demand_mwh_per_a < 0:
             msg = "anchor_min_demand_mwh_per_a: must be >= 0 MWh/yr"
@@ -159,19 +180,41 @@ def _candidates(
         if "heat_demand_mwh_per_a" in layer.columns
         else pd.Series(np.nan, index=layer.index)
     )
-    name = layer["name"] if "name" in layer.columns else pd.Series("", index=layer.index)
     ids = layer.index.astype(str)
     return gpd.GeoDataFrame(
         {
             "kind": kind,
             "feature_id": ids,
-            "name": name.fillna("").astype(str).to_numpy(),
+            "name": _names(layer),
             "heat_demand_mwh_per_a": demand.to_numpy(dtype="float64"),
+            "peak_kw": _numbers(layer, schema.PEAK_LOAD_KW),
+            "status": _texts(layer, "status"),
+            "operator": _texts(layer, "operator"),
+            "ref_id": _texts(layer, "ref_id"),
             "shape": layer.geometry.to_numpy(),
         },
         geometry=layer.geometry.representative_point().to_numpy(),
         crs=crs,
     )
+
+
+def _texts(layer: gpd.GeoDataFrame, column: str) -> np.ndarray:
+    if column not in layer.columns:
+        return np.full(len(layer), "", dtype=object)
+    return layer[column].fillna("").astype(str).to_numpy(dtype=object)
+
+
+def _numbers(layer: gpd.GeoDataFrame, column: str) -> np.ndarray:
+    if column not in layer.columns:
+        return np.full(len(layer), np.nan)
+    return pd.to_numeric(layer[column], errors="coerce").to_numpy(dtype="float64")
+
+
+def _names(layer: gpd.GeoDataFrame) -> np.ndarray:
+    """The name, else the street address, else empty."""
+    name = pd.Series(_texts(layer, schema.NAME), index=layer.index)
+    address = pd.Series(_texts(layer, schema.ADDRESS), index=layer.index)
+    return name.where(name.str.strip() != "", address).to_numpy(dtype=object)
 
 
 def _anchor_loads(buildings: gpd.GeoDataFrame, params: NearbyParams) -> gpd.GeoDataFrame:
@@ -202,6 +245,8 @@ def nearby(
     radius_m: float = 1000.0,
     crs: Any = None,
     params: NearbyParams | None = None,
+    kinds: tuple[str, ...] | None = None,
+    top: int | None = None,
     **layers: Unpack[NearbyLayers],
 ) -> gpd.GeoDataFrame:
     """List heat loads and networks within a street-network distance of a site.
@@ -226,7 +271,11 @@ def nearby(
     crs
         Projected CRS of the graph and layers; defaults to ``street_graph.graph["crs"]``.
     params
-        Link cost, anchor threshold and how far off the network a site may be.
+        Link dig class, anchor threshold and how far off the network a site may be.
+    kinds
+        Only these kinds of find (:data:`NEARBY_KINDS`); None: all.
+    top
+        Keep the nearest ``top`` finds (None: every find within the radius).
     **layers
         ``clusters`` and ``opportunity_areas`` (polygons with ``heat_demand_mwh_per_a``) and
         ``existing_networks`` (points with ``name``, demand optional); see :class:`NearbyLayers`.
@@ -236,8 +285,10 @@ def nearby(
     finds
         GeoDataFrame with :data:`NEARBY_COLUMNS` and point geometry in ``crs``, sorted by
         ``network_distance_m`` (then name). ``link_lhd_mwh_per_m_a`` = demand / network
-        distance (NaN at distance 0 or without demand); ``link_cost_gbp`` = network distance ×
-        ``trench_cost_gbp_per_m``.
+        distance (NaN at distance 0 or without demand); ``link_dn`` and ``link_cost_gbp``: the
+        smallest pipe carrying the find's peak (a building's ``peak_load_kw``; an area's heat ÷
+        ``area_full_load_hours_h``) and its trench-and-pipe cost over the network distance (NaN
+        for a heat network record, whose spare capacity is unknown).
 
     Raises
     ------
@@ -274,6 +325,13 @@ def nearby(
     if radius_m <= 0:
         msg = f"radius_m: must be > 0 metres, got {radius_m}"
         raise InputError(msg)
+    unknown = sorted(set(kinds or ()) - set(NEARBY_KINDS))
+    if unknown:
+        msg = f"kinds: unknown {unknown}; choose from {', '.join(NEARBY_KINDS)}"
+        raise InputError(msg)
+    if top is not None and top < 1:
+        msg = f"top: must be at least 1, got {top}"
+        raise InputError(msg)
     proj = _projected(crs if crs is not None else street_graph.graph.get("crs"), "crs")
     nodes, xy = _node_arrays(street_graph)
     site = _site_point(site_lonlat, proj)
@@ -303,9 +361,10 @@ def nearby(
     ):
         if layer is not None and len(layer):
             found.append(_candidates(layer, kind, proj, kind != "existing_network"))
-    cands = pd.concat([c for c in found if len(c)], ignore_index=True)
-    if cands.empty:
+    found = [c for c in found if len(c) and (kinds is None or c["kind"].iloc[0] in kinds)]
+    if not found:
         return _empty_result(proj)
+    cands = pd.concat(found, ignore_index=True)
     cands = gpd.GeoDataFrame(cands, geometry="geometry", crs=proj)
     pts = shapely.get_coordinates(cands.geometry.to_numpy())
     gap, idx = tree.query(pts)
@@ -319,10 +378,21 @@ def nearby(
         network_distance_m=np.round(network, 1),
         straight_distance_m=np.round(straight, 1),
         link_lhd_mwh_per_m_a=lhd,
-        link_cost_gbp=np.round(network * p.trench_cost_gbp_per_m, 0),
     )
+    areas = out["kind"].isin(["cluster", "opportunity_area"]).to_numpy()
+    out.loc[areas, "peak_kw"] = demand[areas] * 1000.0 / p.area_full_load_hours_h
     out = out[out["network_distance_m"] <= radius_m]
     out = out.sort_values(["network_distance_m", "name"], kind="stable").reset_index(drop=True)
+    if top is not None:
+        out = out.head(top)
+    links = [
+        link_main(d, pk, q, dig_class=p.link_dig_class)
+        for d, pk, q in zip(
+            out["network_distance_m"], out["peak_kw"], out["heat_demand_mwh_per_a"], strict=True
+        )
+    ]
+    out["link_dn"] = [dn for dn, _ in links]
+    out["link_cost_gbp"] = [cost for _, cost in links]
     logger.info("%d finds within %.0f m of the site", len(out), radius_m)
     return gpd.GeoDataFrame(out[[*NEARBY_COLUMNS, "geometry"]], geometry="geometry", crs=proj)
 
@@ -352,10 +422,15 @@ def _polygon_distances(
     return out
 
 
+_NUMERIC_SUFFIXES = ("_m", "_a", "_gbp", "_kw", "_dn")
+
+
 def _empty_result(crs: CRS) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {
-            c: pd.Series(dtype="float64" if c.endswith(("_m", "_a", "_gbp")) else object)
+            c: pd.Series(
+                dtype="float64" if c.endswith(("_m", "_a", "_gbp", "_kw", "_dn")) else object
+            )
             for c in NEARBY_COLUMNS
         },
         geometry=gpd.GeoSeries([], crs=crs),

@@ -119,7 +119,7 @@ def prepare_area(
     if osm_path is not None:
         area_params = dataclasses.replace(area_params, osm_path=str(osm_path))
     area = load_area(area_params)
-    buildings = demand.estimate_demand(area.buildings, params=scenario.demand)
+    buildings = estimate_area_demand(area, dataclasses.replace(scenario, area=area_params))
     G = network.build_street_graph(area.streets, params=scenario.network)
     return buildings, G, area.crs
 

@@ -16,8 +16,10 @@ from shapely.geometry import LineString, Point, box
 
 from heatmap import outputs as export
 from heatmap.cli.main import cli
+from heatmap.design.rates import load_pipe_rates
 from heatmap.errors import InputError
 from heatmap.outputs import search
+from heatmap.outputs._link_cost import link_main
 from heatmap.routing import graph as network
 
 BNG = "EPSG:27700"
@@ -55,6 +57,8 @@ def _layers() -> dict[str, gpd.GeoDataFrame]:
             "name": ["East Hall", "Diagonal Tower", "Small shop", "Far Works"],
             "heat_demand_mwh_per_a": [600.0, 1200.0, 15.0, 900.0],
             "is_anchor": [True, True, False, True],
+            "peak_load_kw": [450.0, 900.0, 12.0, 700.0],
+            "address": ["", "", "", "9 Mill Road"],
         },
         geometry=[
             _square(X0 + 300, Y0 + 10),  # 10 m north of node (3, 0)
@@ -122,9 +126,28 @@ def test_network_distances_match_hand_computed_paths() -> None:
     assert finds["network_distance_m"].is_monotonic_increasing
     east = by_name.loc["East Hall"]
     assert east["link_lhd_mwh_per_m_a"] == pytest.approx(600.0 / 310.0, rel=1e-3)
-    assert east["link_cost_gbp"] == pytest.approx(
-        310.0 * search.NearbyParams().trench_cost_gbp_per_m, rel=1e-3
+    # the link main: the sizing model's pipe for the hall's peak, priced by the pipe-rate
+    # catalogue over the 310 m (hard dig)
+    dn, cost = link_main(310.0, east["peak_kw"], 600.0, dig_class="hard")
+    assert east["link_dn"] == dn
+    assert east["link_cost_gbp"] == pytest.approx(cost)
+    rates = load_pipe_rates()
+    rate = rates.loc[rates["dn"] == dn, "hard_gbp_per_m"].iloc[0]
+    assert east["link_cost_gbp"] == pytest.approx(310.0 * rate, abs=1.0)
+    # a heat network record has no peak of its own: no link main
+    assert np.isnan(by_name.loc["Citigen", "link_cost_gbp"])
+    # the nearest two, anchors only
+    two = search.nearby(
+        site,
+        street_graph=_grid(),
+        radius_m=1000.0,
+        crs=BNG,
+        kinds=("anchor_load",),
+        top=2,
+        **_layers(),
     )
+    assert list(two["kind"]) == ["anchor_load", "anchor_load"]
+    assert list(two["name"]) == list(finds[finds["kind"] == "anchor_load"]["name"][:2])
 
 
 def test_radius_is_a_network_distance() -> None:
@@ -276,3 +299,50 @@ def test_city_of_london_sorted_by_network_distance(london_pbf: Path) -> None:
     assert (finds["network_distance_m"] <= 800.0).all()
     with pytest.raises(InputError, match="outside the street network"):
         search.nearby((-0.20, 51.50), street_graph=G, buildings=b, crs=crs)
+
+
+def test_unnamed_finds_take_their_address() -> None:
+    layers = _layers()
+    b = layers["buildings"].copy()
+    b.loc["way/4", "name"] = None
+    layers["buildings"] = b
+    finds = search.nearby(_lonlat(X0, Y0), street_graph=_grid(), radius_m=1000.0, crs=BNG, **layers)
+    row = finds[finds["feature_id"] == "way/4"].iloc[0]
+    assert row["name"] == "9 Mill Road"
+    assert finds[finds["feature_id"] == "way/1"].iloc[0]["name"] == "East Hall"
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_cli_nearby_on_osm_with_the_scenario_agrees_with_the_run(
+    bristol_pbf: Path, tmp_path: Path
+) -> None:
+    # a scenario whose demand differs from the defaults (a colder place)
+    scenario = tmp_path / "bristol.toml"
+    scenario.write_text(
+        f'name = "bristol"\n[area]\nosm_path = "{bristol_pbf.as_posix()}"\n'
+        "[demand]\ndegree_days_k_day = 2600.0\n",
+        encoding="utf-8",
+    )
+    run_dir = tmp_path / "run"
+    ran = CliRunner().invoke(cli, ["run", str(scenario), "--out", str(run_dir), "--no-progress"])
+    assert ran.exit_code == 0, ran.output
+    b = gpd.read_file(run_dir / "results.gpkg", layer="buildings")
+    anchor = b.sort_values("heat_demand_mwh_per_a").iloc[-1]
+    site = gpd.GeoSeries([anchor.geometry.centroid], crs=b.crs).to_crs(4326).iloc[0]
+    common = ["nearby", "--site", f"{site.y},{site.x}", "--radius-m", "400", "--kind"]
+    tables = {}
+    for label, source in (
+        ("results", ["--results", str(run_dir)]),
+        ("osm", ["--osm", str(bristol_pbf), "--scenario", str(scenario)]),
+        ("defaults", ["--osm", str(bristol_pbf)]),
+    ):
+        out = tmp_path / f"{label}.csv"
+        res = CliRunner().invoke(cli, [*common, "anchor_load", *source, "--out", str(out)])
+        assert res.exit_code == 0, res.output
+        tables[label] = pd.read_csv(out).set_index("feature_id")["heat_demand_mwh_per_a"]
+    assert len(tables["results"]) > 0
+    pd.testing.assert_series_equal(tables["osm"], tables["results"], check_exact=False, rtol=1e-9)
+    # without the scenario the demand is the default place's: lower
+    shared = tables["defaults"].index.intersection(tables["results"].index)
+    assert (tables["defaults"][shared] < tables["results"][shared]).all()
