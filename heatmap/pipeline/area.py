@@ -17,6 +17,7 @@ from heatmap.demand import estimate as demand
 from heatmap.errors import InputError
 from heatmap.ingest import default_weather_path, weather
 from heatmap.ingest import osm as ingest
+from heatmap.pipeline.choices import apply_building_choices
 from heatmap.pipeline.scenario import AreaParams, Scenario
 from heatmap.routing import graph as network
 from heatmap.zones import clusters as cluster
@@ -134,7 +135,9 @@ def estimate_area_demand(
     area
         Ingested study area.
     scenario
-        Parameters; ``[area] demand_layer_path`` names the known-demand layer, if any.
+        Parameters; ``[area] demand_layer_path`` names the known-demand layer, if any, and
+        the include / exclude keys the buildings the planner forces in or leaves out
+        (:func:`heatmap.pipeline.choices.apply_building_choices`).
     wx
         A measured weather year whose heating degree days scale the benchmarks. None: the
         scenario's weather file (or the bundled example's) when it has one, read here; else the
@@ -152,9 +155,10 @@ def estimate_area_demand(
     )
     if wx is None and weather_from_file(scenario.area):
         wx = load_weather(scenario.area, scenario.demand)
-    return demand.estimate_demand(
+    buildings = demand.estimate_demand(
         area.buildings, params=scenario.demand, demand_layer=layer, weather=wx
     )
+    return apply_building_choices(buildings, scenario.area)
 
 
 def map_density(

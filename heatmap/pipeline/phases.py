@@ -447,7 +447,11 @@ def select_loads(
             "buildings layer and the exclusion reasons in the buildings output"
         )
         raise InputError(msg)
-    anchors = heated[heated[schema.HEAT_DEMAND_MWH_PER_A] >= anchor_threshold_mwh_per_a]
+    big = heated[schema.HEAT_DEMAND_MWH_PER_A] >= anchor_threshold_mwh_per_a
+    if schema.INCLUDED_BY_SCENARIO in heated.columns:
+        # buildings the scenario forces in are loads of their own whatever their size
+        big |= heated[schema.INCLUDED_BY_SCENARIO].fillna(False).astype(bool)
+    anchors = heated[big]
     if len(anchors) >= min_loads:
         return anchors.sort_values(schema.HEAT_DEMAND_MWH_PER_A, ascending=False)
     logger.info(

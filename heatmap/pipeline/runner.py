@@ -43,6 +43,7 @@ from heatmap.pipeline.candidates import (
     candidate_specs,
     complete_network,
 )
+from heatmap.pipeline.choices import add_included_to_specs
 from heatmap.pipeline.ranking import candidate_route_lines, candidate_table
 from heatmap.pipeline.results import NetworkResults, Results
 from heatmap.pipeline.scenario import Scenario
@@ -140,7 +141,11 @@ def choose_candidate(candidates: pd.DataFrame, network_id: str = "") -> str | No
 def _graph_around(
     G: nx.Graph, buildings: gpd.GeoDataFrame, margin_m: float
 ) -> Callable[[Sequence[str]], nx.Graph]:
-    """``graph_for(building_ids)``: the part of ``G`` within ``margin_m`` of those buildings."""
+    """``graph_for(building_ids)``: the part of ``G`` within ``margin_m`` of those buildings.
+
+    Streets crossing the margin are kept whole (both ends of an edge with one end inside), so a
+    long street to an outlying building is not cut off.
+    """
     nodes = np.array(list(G.nodes), dtype=object)
     xy = np.array([[G.nodes[n]["x"], G.nodes[n]["y"]] for n in nodes], dtype=float).reshape(-1, 2)
 
@@ -152,7 +157,9 @@ def _graph_around(
             & (xy[:, 1] >= y0 - margin_m)
             & (xy[:, 1] <= y1 + margin_m)
         )
-        return G.subgraph(nodes[inside].tolist()).copy()
+        keep = set(nodes[inside].tolist())
+        keep |= {m for n in list(keep) for m in G.neighbors(n)}
+        return G.subgraph(keep).copy()
 
     return graph_for
 
@@ -350,6 +357,7 @@ def _appraise_candidates(scenario: Scenario, a: _AreaStages) -> tuple[pd.DataFra
         capacity_kw=capacity_kw,
         params=params,
     )
+    specs = add_included_to_specs(specs, buildings)
     context = AreaContext(
         buildings=buildings,
         weather=a.weather,

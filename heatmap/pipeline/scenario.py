@@ -46,6 +46,8 @@ _PATH_KEYS = (
     "weather_path",
     "existing_networks_path",
     "energy_centre_candidates_path",
+    "include_polygon_path",
+    "exclude_polygon_path",
 )
 
 
@@ -104,8 +106,31 @@ class AreaParams:
         default=None,
         metadata={"doc": "candidate energy-centre sites (points layer); the cheapest is chosen"},
     )
+    include_buildings: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "doc": "building ids (as in the outputs, e.g. way/123) that must join a network: "
+            "each joins the nearest candidate network as a load that must connect"
+        },
+    )
+    exclude_buildings: tuple[str, ...] = field(
+        default=(),
+        metadata={"doc": "building ids left out of every stage (no demand, no connection)"},
+    )
+    include_polygon_path: str | None = field(
+        default=None,
+        metadata={"doc": "polygons (GeoJSON, GeoPackage): the buildings inside must join"},
+    )
+    exclude_polygon_path: str | None = field(
+        default=None,
+        metadata={"doc": "polygons (GeoJSON, GeoPackage): the buildings inside are left out"},
+    )
 
     def __post_init__(self) -> None:
+        both = sorted(set(self.include_buildings) & set(self.exclude_buildings))
+        if both:
+            msg = f"include_buildings and exclude_buildings both list {both[:5]}; keep one"
+            raise ValueError(msg)
         if self.bbox is not None:
             west, south, east, north = self.bbox
             if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
