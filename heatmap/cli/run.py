@@ -8,39 +8,8 @@ from pathlib import Path
 import click
 
 from heatmap.cli.options import out_opt, overwrite_opt
+from heatmap.pipeline.area import check_inputs
 from heatmap.pipeline.candidate_params import RANK_KEYS
-
-_INPUT_FIELDS = (
-    "osm_path",
-    "buildings_path",
-    "streets_path",
-    "demand_layer_path",
-    "weather_path",
-    "existing_networks_path",
-    "energy_centre_candidates_path",
-)
-
-
-def _check_inputs(area: object) -> None:
-    """Fail on a missing input file before the progress bar starts, naming the scenario key."""
-    from heatmap.errors import InputError
-
-    for key in _INPUT_FIELDS:
-        value = getattr(area, key, None)
-        if value is None:
-            continue
-        path = Path(str(value)).expanduser()
-        if not path.exists():
-            msg = (
-                f"--osm {value}: the file does not exist; check the path"
-                if key == "osm_path"
-                else f"[area] {key} {value}: the file does not exist; check the path "
-                "(relative paths are relative to the scenario file)"
-            )
-            raise InputError(msg)
-        if path.is_dir():
-            msg = f"[area] {key} {value}: is a folder; give a file"
-            raise InputError(msg)
 
 
 def _parse_bbox(
@@ -131,7 +100,7 @@ def run(
         rank_by=rank_by,
     )
     out = out_dir or Path("outputs") / safe_dirname(scenario.name)
-    _check_inputs(scenario.area)  # fail before the progress bar and hours of work, not after
+    check_inputs(scenario.area)  # fail before the progress bar and hours of work, not after
     check_output_dir(out, overwrite=overwrite)
     results = run_pipeline(scenario, progress=not no_progress)
     written = save_results(results, out, overwrite=overwrite)

@@ -25,6 +25,7 @@ from heatmap.zones import density
 
 __all__ = [
     "EXISTING_NETWORK_SEARCH_M",
+    "check_inputs",
     "cluster_area",
     "empty_points",
     "estimate_area_demand",
@@ -40,6 +41,57 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 N_DWELLINGS = schema.N_DWELLINGS
+
+
+_FILE_KEYS = (
+    "osm_path",
+    "buildings_path",
+    "streets_path",
+    "demand_layer_path",
+    "weather_path",
+    "existing_networks_path",
+    "energy_centre_candidates_path",
+    "include_polygon_path",
+    "exclude_polygon_path",
+)
+
+
+def check_inputs(area: AreaParams) -> None:
+    """Check the scenario's input files before any work starts.
+
+    Raises
+    ------
+    InputError
+        ``osm_path`` left empty (a scenario from ``heatmap init`` names no area yet), or an input
+        file that does not exist; the message names the key and what to do.
+
+    Examples
+    --------
+    >>> check_inputs(AreaParams(osm_path=""))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    heatmap.errors.InputError: [area] osm_path is empty: set it to your OpenStreetMap extract ...
+    """
+    if area.osm_path == "" and not (area.buildings_path or area.place or area.bbox):
+        msg = (
+            "[area] osm_path is empty: set it to your OpenStreetMap extract (.osm.pbf or .osm), "
+            "or pass --osm FILE"
+        )
+        raise InputError(msg)
+    for key in _FILE_KEYS:
+        value = getattr(area, key)
+        if not value:
+            continue
+        path = Path(value).expanduser()
+        if not path.exists():
+            msg = (
+                f"[area] {key} {value}: the file does not exist; check the path "
+                "(relative paths are relative to the scenario file)"
+            )
+            raise InputError(msg)
+        if path.is_dir():
+            msg = f"[area] {key} {value}: is a folder; give a file"
+            raise InputError(msg)
 
 
 def load_area(area: AreaParams) -> ingest.StudyArea:

@@ -28,6 +28,7 @@ from heatmap.design import sizing
 from heatmap.errors import InputError
 from heatmap.ingest import osm as ingest
 from heatmap.pipeline.area import (
+    check_inputs,
     cluster_area,
     empty_points,
     estimate_area_demand,
@@ -265,6 +266,7 @@ def rank_area_candidates(scenario: Scenario, *, progress: bool = True) -> pd.Dat
     candidates
         The ranked candidate table (``candidates.csv``).
     """
+    check_inputs(scenario.area)
     stages = _Stages(
         ["ingest", "demand", "density", "cluster", "zones", "candidates"], progress=progress
     )
@@ -300,6 +302,7 @@ def run(scenario: Scenario | None = None, *, progress: bool = True) -> Results:
     True
     """
     scenario = scenario or Scenario()
+    check_inputs(scenario.area)
     names = ["ingest", "demand", "density", "cluster", "zones", "candidates", "chosen"]
     stages = _Stages(names, progress=progress)
     try:

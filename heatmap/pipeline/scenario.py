@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from heatmap._io import atomic_path
+from heatmap._io import atomic_path, safe_dirname
 from heatmap._params import params_from_mapping, params_to_toml
 from heatmap.demand import DemandParams
 from heatmap.design import CostParams, SizingParams
@@ -62,7 +62,10 @@ class AreaParams:
 
     osm_path: str | None = field(
         default=None,
-        metadata={"doc": "OpenStreetMap extract (.osm.pbf or .osm XML); unset: bundled example"},
+        metadata={
+            "doc": "OpenStreetMap extract (.osm.pbf or .osm XML); unset: the bundled example; "
+            "empty: to be set (a run stops until it is)"
+        },
     )
     buildings_path: str | None = field(
         default=None, metadata={"doc": "buildings layer (GeoPackage, shapefile or GeoJSON)"}
@@ -216,7 +219,7 @@ def scenario_from_mapping(
     changes = {}
     for key in _PATH_KEYS:
         value = getattr(scenario.area, key)
-        if value is not None and not Path(value).expanduser().is_absolute():
+        if value and not Path(value).expanduser().is_absolute():
             changes[key] = str((base / Path(value).expanduser()).resolve())
     if changes:
         scenario = scenario.replace(area=dataclasses.replace(scenario.area, **changes))  # type: ignore[arg-type]
@@ -329,6 +332,9 @@ def template_text(scenario: Scenario | None = None) -> str:
 def write_template(path: str | Path, *, overwrite: bool = False) -> Path:
     """Write a commented scenario file with every default (``heatmap init``).
 
+    The scenario is named after the file and its ``[area] osm_path`` is left empty: a run
+    stops with a clear message until it names an extract (or ``--osm`` gives one).
+
     Parameters
     ----------
     path
@@ -345,14 +351,15 @@ def write_template(path: str | Path, *, overwrite: bool = False) -> Path:
     --------
     >>> import pathlib, tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     path = write_template(pathlib.Path(tmp) / "scenario.toml")
-    ...     same = load_scenario(path) == Scenario()
-    >>> same
-    True
+    ...     path = write_template(pathlib.Path(tmp) / "my_borough.toml")
+    ...     s = load_scenario(path)
+    >>> s.name, s.area.osm_path, s.demand == Scenario().demand
+    ('my_borough', '', True)
     """
     target = Path(path)
+    scenario = Scenario(name=safe_dirname(target.stem), area=AreaParams(osm_path=""))
     with atomic_path(target, overwrite=overwrite) as tmp:
-        tmp.write_text(template_text(), encoding="utf-8")
+        tmp.write_text(template_text(scenario), encoding="utf-8")
     return target
 
 

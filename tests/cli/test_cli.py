@@ -27,7 +27,7 @@ import heatmap
 from heatmap import schema
 from heatmap._io import MANIFEST_NAME
 from heatmap.cli.main import _COMMANDS
-from heatmap.pipeline.scenario import Scenario, load_scenario
+from heatmap.pipeline.scenario import AreaParams, Scenario, load_scenario
 
 STAGE_COMMANDS = ("demand", "density", "cluster", "route", "size", "cost", "dispatch", "econ")
 _LOG_LINE = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL) heatmap")
@@ -128,8 +128,13 @@ def test_init_writes_a_scenario_that_reads_back_to_defaults(tmp_path: Path) -> N
     path = tmp_path / "area.toml"
     out = ok("init", str(path))
     assert str(path) in out
-    assert load_scenario(path) == Scenario()
+    # named after the file, every default, and an extract still to name
+    expected = Scenario(name="area", area=AreaParams(osm_path=""))
+    assert load_scenario(path) == expected
     assert path.read_text(encoding="utf-8").startswith("#")
+    result = invoke("run", str(path), "--out", str(tmp_path / "out"))
+    assert_clean_error(result, mentions="osm_path is empty")
+    assert not (tmp_path / "out").exists()
 
 
 def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
@@ -138,7 +143,7 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
     assert_clean_error(invoke("init", str(path)), mentions="--overwrite")
     assert path.read_text(encoding="utf-8") == 'name = "mine"\n'
     ok("init", str(path), "--overwrite")
-    assert load_scenario(path) == Scenario()
+    assert load_scenario(path).name == "area"
 
 
 # --- overwrite safety ----------------------------------------------------------------------------
