@@ -41,7 +41,7 @@ def screen_clusters(
 
     TABLE_CSV has one row per cluster: cluster_id (or cluster), density_class (or density:
     high/medium/low), social_dwellings, private_dwellings (optionally public_, commercial_,
-    unknown_dwellings), like ../shared/reference/killingworth/clusters.csv. Defaults are the
+    unknown_dwellings), like the study's Table 12. Defaults are the
     Killingworth study's (uptake social 100 %, private 10 %; GBP 381/m; GBP 10,000 ASHP).
 
     \b

@@ -167,7 +167,7 @@ class SizingParams:
     insulation_conductivity_w_per_mk: float = param_field(
         0.027,
         "thermal conductivity of the PUR insulation, W/mK",
-        "aged PUR, EN 253 λ50 <= 0.029; 0.027 reproduces ../shared facts table",
+        "aged PUR, EN 253 λ50 <= 0.029; 0.027 reproduces the EN 253 series-2 loss table",
     )
     ground_conductivity_w_per_mk: float = param_field(
         1.5, "thermal conductivity of the soil, W/mK", "EN 13941-1 typical moist soil 1.5"

@@ -11,7 +11,7 @@ import pandas as pd
 import pyproj
 from shapely.geometry import Point
 
-from heatmap import schema
+from heatmap import routing, schema
 from heatmap.design import costing, sizing
 from heatmap.economics import appraisal as economics
 from heatmap.errors import InputError
@@ -151,6 +151,8 @@ class Results:
         Each candidate's route as lines (the ``candidates`` layer).
     network
         The chosen network, or None.
+    street_passages
+        The streets through buildings left out of the routing graph (or priced as crossings).
     """
 
     scenario: Scenario
@@ -169,6 +171,7 @@ class Results:
     candidates: pd.DataFrame | None = None
     candidate_routes: gpd.GeoDataFrame | None = None
     network: NetworkResults | None = None
+    street_passages: routing.PassageReport | None = None
 
     @property
     def crs(self) -> pyproj.CRS:

@@ -50,6 +50,7 @@ from heatmap.pipeline.results import NetworkResults, Results
 from heatmap.pipeline.scenario import Scenario
 from heatmap.pipeline.summary import summary_of
 from heatmap.routing import graph as network
+from heatmap.routing.passages import avoid_buildings
 from heatmap.zones import atlas as street_atlas
 from heatmap.zones import candidate_zones as zoning
 
@@ -224,7 +225,12 @@ def _area_stages(scenario: Scenario, stages: _Stages) -> _AreaStages:
         stages, "cluster", lambda: cluster_area(buildings, area.streets, scenario.cluster)
     )
     with stages.stage("zones"):
-        G = network.build_street_graph(area.streets, params=scenario.network)
+        G, passages = avoid_buildings(
+            network.build_street_graph(area.streets, params=scenario.network),
+            area.buildings,
+            params=scenario.network,
+        )
+        G.graph["passages"] = passages
         atlas = street_atlas.street_heat_atlas(
             buildings,
             G,
@@ -338,6 +344,7 @@ def run(scenario: Scenario | None = None, *, progress: bool = True) -> Results:
         candidates=table,
         candidate_routes=_candidate_layer(routes, table),
         network=chosen,
+        street_passages=a.graph.graph.get("passages"),
     )
     return dataclasses.replace(results, summary=summary_of(results))
 

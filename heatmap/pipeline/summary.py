@@ -93,6 +93,9 @@ def summary_of(results: Results) -> dict[str, Any]:
         "n_opportunity_areas": len(results.opportunity_areas),
         "n_anchor_loads": len(results.anchor_loads),
         "n_clusters": len(results.clusters),
+        "streets_in_buildings_n": _passages(results)[0],
+        "streets_in_buildings_m": _passages(results)[1],
+        "streets_in_buildings_action": _passages(results)[2],
         "scenario": results.scenario.name,
         "inputs": results.area.source,
         "weather": results.weather.source,
@@ -101,6 +104,12 @@ def summary_of(results: Results) -> dict[str, Any]:
         "timings_s": {k: round(v, 3) for k, v in results.timings_s.items()},
     }
     return {**head, **{k: network.get(k) for k in _NETWORK_KEYS}, **tail}
+
+
+def _passages(results: Results) -> tuple[int, float, str]:
+    """Streets through buildings: count, length and what was done with them."""
+    p = results.street_passages
+    return (0, 0.0, "none") if p is None else (p.n_edges, round(p.length_m, 1), p.action)
 
 
 def _chosen_viable(results: Results) -> bool | None:

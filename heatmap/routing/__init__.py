@@ -1,7 +1,8 @@
 """The routing stage: street graph, Steiner and prize-collecting solvers, route tree, siting.
 
 Modules: :mod:`.params` (the stage's parameters), :mod:`.graph` (street graph),
-:mod:`.terminals` (loads and the energy centre on the graph), :mod:`.steiner` (solvers),
+:mod:`.passages` (streets through buildings), :mod:`.terminals` (loads and the energy
+centre on the graph), :mod:`.steiner` (solvers),
 :mod:`.steinlib` (benchmark files), :mod:`.route` (the spine and its phases), :mod:`.tree`
 (per-edge loads, LHD) and :mod:`.siting` (energy-centre choice).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from heatmap.routing import graph as graph
 from heatmap.routing import params as params
+from heatmap.routing import passages as passages
 from heatmap.routing import route as route
 from heatmap.routing import siting as siting
 from heatmap.routing import steiner as steiner
@@ -23,6 +25,8 @@ from heatmap.routing.graph import graph_edges_gdf as graph_edges_gdf
 from heatmap.routing.graph import keep_largest_component as keep_largest_component
 from heatmap.routing.graph import largest_reachable_component as largest_reachable_component
 from heatmap.routing.graph import terminal_node as terminal_node
+from heatmap.routing.passages import PassageReport as PassageReport
+from heatmap.routing.passages import avoid_buildings as avoid_buildings
 from heatmap.routing.route import N_CONNECTIONS as N_CONNECTIONS
 from heatmap.routing.route import EnergyCentreChoice as EnergyCentreChoice
 from heatmap.routing.route import Route as Route
@@ -52,11 +56,13 @@ __all__ = [
     "NetworkParams",
     "OrientedTree",
     "PCSTResult",
+    "PassageReport",
     "Route",
     "RouteParams",
     "SteinLibInstance",
     "SteinerResult",
     "attach_terminals",
+    "avoid_buildings",
     "build_route",
     "build_street_graph",
     "choose_energy_centre",
@@ -69,6 +75,7 @@ __all__ = [
     "low_lhd_leaf_branches",
     "orient",
     "params",
+    "passages",
     "phase_summary",
     "prize_collecting_steiner_tree",
     "read_stp",

@@ -118,7 +118,7 @@ def build_street_graph(
     (3, 2)
     >>> d = G.edges[0, 1]
     >>> d["length_m"], str(d["cost_class"]), d["street_id"]
-    (100.0, 'soft', 's1')
+    (100.0, 'hard', 's1')
     """
     check_projected(streets, "streets")
     if schema.HIGHWAY not in streets.columns:

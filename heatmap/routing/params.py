@@ -28,9 +28,22 @@ _HARD_DIG_DEFAULT: tuple[str, ...] = (
     "primary_link",
     "secondary",
     "secondary_link",
+    "tertiary",
+    "tertiary_link",
+    "unclassified",
+    "residential",
+    "living_street",
+    "service",
+    "pedestrian",
+    "busway",
+    "road",
+    "footway",
+    "cycleway",
+    "sidewalk",
+    "crossing",
 )
 
-_THERMOS = "../shared/data/facts/thermos_default_pipe_costs.csv (THERMOS defaults)"
+_THERMOS = "THERMOS default pipe costs"
 
 
 @dataclass(frozen=True)
@@ -40,8 +53,33 @@ class NetworkParams:
     hard_dig_highways: tuple[str, ...] = field(
         default=_HARD_DIG_DEFAULT,
         metadata={
-            "doc": "OSM highway values dug as hard dig (carriageway reinstatement); others soft",
-            "source": "trunk and primary roads hard, residential/service/footway soft",
+            "doc": "OSM highway values dug as hard dig (paved: carriageways, footways, cycle "
+            "tracks); others (paths, tracks, bridleways over green land) soft",
+            "source": "roads, pavements and cycle tracks are paved (hard reinstatement, THERMOS "
+            "'road'); soft dig only on unpaved paths, verges and green land",
+        },
+    )
+    max_length_in_buildings_m: float = field(
+        default=5.0,
+        metadata={
+            "doc": "a street running further than this inside building footprints (passages, "
+            "arcades, covered ways) is no place for a trench, m",
+            "source": "project default: allows a line drawn across a wall or a canopy's edge",
+        },
+    )
+    building_passages: Literal["drop", "price"] = field(
+        default="drop",
+        metadata={
+            "doc": "streets through buildings: drop them from the routing graph, or price them "
+            "as special crossings at building_crossing_cost_gbp_per_m",
+            "source": "project default: a main through a building needs its owner's consent",
+        },
+    )
+    building_crossing_cost_gbp_per_m: float = field(
+        default=3096.0,
+        metadata={
+            "doc": "cost of a main through a building (with building_passages = 'price'), GBP/m",
+            "source": "project assumption: four times the hard-dig trench rate; use a quote",
         },
     )
     trench_cost_soft_gbp_per_m: float = field(
@@ -92,10 +130,17 @@ class NetworkParams:
             "trench_cost_soft_gbp_per_m",
             "trench_cost_hard_gbp_per_m",
             "service_trench_cost_gbp_per_m",
+            "building_crossing_cost_gbp_per_m",
         ):
             if not getattr(self, name) > 0:
                 msg = f"{name}: must be > 0 GBP/m, got {getattr(self, name)}"
                 raise ValueError(msg)
+        if self.building_passages not in ("drop", "price"):
+            msg = f"building_passages: 'drop' or 'price', got {self.building_passages!r}"
+            raise ValueError(msg)
+        if not self.max_length_in_buildings_m >= 0:
+            msg = f"max_length_in_buildings_m: must be >= 0 m, got {self.max_length_in_buildings_m}"
+            raise ValueError(msg)
         if self.weight not in ("cost", "length"):
             msg = f"weight: must be 'cost' or 'length', got {self.weight!r}"
             raise ValueError(msg)

@@ -297,8 +297,8 @@ def build_route(
     >>> H, nodes = attach_terminals(build_street_graph(streets), sites, id_column="building_id")
     >>> loads = loads_from_terminals({k: nodes[k] for k in "ab"}, sites.set_index("building_id"))
     >>> route = build_route(H, root=nodes["ec"], loads=loads)
-    >>> route.cost  # GBP of trench: 180 m of street + 25 m of services at GBP 249/m
-    51045.0
+    >>> route.cost  # GBP of trench: 180 m of road at GBP 774/m + 25 m of services at 249/m
+    145545.0
     >>> sorted(route.loads["terminal_id"]), route.unreachable, route.pruned
     (['a', 'b'], (), ())
     """

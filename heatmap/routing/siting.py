@@ -166,7 +166,7 @@ def choose_energy_centre(
     >>> choice.node, choice.alternatives["site_id"].tolist()
     ('T:corner', ['corner', 'west'])
     >>> choice.alternatives["route_cost"].round().tolist()  # GBP of trench
-    [39111.0, 51045.0]
+    [107361.0, 145545.0]
     """
     if len(loads) == 0:
         msg = "choose_energy_centre: no loads given"

@@ -41,7 +41,7 @@ def test_street_graph_snaps_junctions_and_sets_costs():
     # the second street starts 5 mm off the first one's end: one junction at 1 cm tolerance
     s = streets(
         {"a": [(0, 0), (100, 0)], "b": [(100.005, 0), (200, 0)], "c": [(0, 0), (0, 50)]},
-        ["residential", "primary", "footway"],
+        ["residential", "primary", "path"],
     )
     G = build_street_graph(s)
     assert G.number_of_nodes() == 4
@@ -49,9 +49,11 @@ def test_street_graph_snaps_junctions_and_sets_costs():
     assert G.graph["crs"].to_epsg() == BNG
     by_id = {d[schema.STREET_ID]: d for _, _, d in G.edges(data=True)}
     p = NetworkParams()
+    # roads (the residential street too) are paved carriageway, the path soft
     assert by_id["b"][schema.COST_CLASS] == schema.DigClass.HARD
-    assert by_id["a"][schema.COST_CLASS] == schema.DigClass.SOFT
-    assert by_id["a"]["trench_cost_gbp_per_m"] == p.trench_cost_soft_gbp_per_m
+    assert by_id["a"][schema.COST_CLASS] == schema.DigClass.HARD
+    assert by_id["c"][schema.COST_CLASS] == schema.DigClass.SOFT
+    assert by_id["c"]["trench_cost_gbp_per_m"] == p.trench_cost_soft_gbp_per_m
     assert by_id["b"]["weight"] == pytest.approx(p.trench_cost_hard_gbp_per_m * 99.995)
     assert by_id["c"][schema.KIND] == schema.EdgeKind.STREET
     for _, d in G.nodes(data=True):
@@ -68,11 +70,11 @@ def test_given_length_is_kept_and_weight_by_length():
 
 
 def test_parallel_streets_keep_the_cheaper():
-    # same two junctions: a straight primary road (hard, 100 m) and a residential loop (soft,
-    # about 141 m); hard 100 x 774 > soft 141 x 249, so the residential one is kept
+    # same two junctions: a straight primary road (hard, 100 m) and a footpath loop (soft,
+    # about 141 m); hard 100 x 774 > soft 141 x 249, so the footpath is kept
     s = streets(
         {"main": [(0, 0), (100, 0)], "loop": [(0, 0), (50, 50), (100, 0)]},
-        ["primary", "residential"],
+        ["primary", "path"],
     )
     G = build_street_graph(s)
     assert G.number_of_edges() == 1
@@ -195,7 +197,7 @@ def test_largest_reachable_component_reports_islands():
 
 
 def test_keep_largest_component_strands_no_terminal():
-    # a courtyard footway fragment lies 2 m from the building, the main street 8 m: attached to
+    # a courtyard path fragment lies 2 m from the building, the main street 8 m: attached to
     # the main component the building joins the street it can be routed from
     s = streets(
         {"main": [(0, 0), (200, 0)], "m2": [(200, 0), (200, 100)], "yard": [(50, 10), (60, 10)]}
