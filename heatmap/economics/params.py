@@ -260,6 +260,11 @@ class EconomicsParams:
         "number of largest non-domestic loads dropped in 'key loads not connecting'",
         f"{_K} Table 31",
     )
+    allow_negative_prices: bool = param_field(
+        False,
+        "accept negative prices and costs (e.g. a negative wholesale price); off: refused",
+        "project default: a negative price is usually a typing error",
+    )
     boiler_efficiency_pct: float = param_field(
         90.0, "network peak/reserve boiler efficiency, %", f"{_K} Table 44"
     )
@@ -275,9 +280,17 @@ class EconomicsParams:
         if self.phase_interval_years < 0:
             msg = f"phase_interval_years: must be >= 0, got {self.phase_interval_years}"
             raise ValueError(msg)
-        if not self.horizons_years or min(self.horizons_years) < 1:
-            msg = "horizons_years: give one or more horizons of at least 1 year, e.g. [25, 30, 40]"
+        if (
+            not self.horizons_years
+            or min(self.horizons_years) < 1
+            or max(self.horizons_years) > MAX_HORIZON_YEARS
+        ):
+            msg = (
+                f"horizons_years: give one or more horizons of 1 to {MAX_HORIZON_YEARS} years, "
+                f"e.g. [25, 30, 40]; got {list(self.horizons_years)}"
+            )
             raise ValueError(msg)
+        self._check_money()
         _check_lifetimes(self.lifetimes_years)
         if self.grant_pct is not None and not 0 <= self.grant_pct <= 100:
             msg = (
@@ -307,6 +320,50 @@ class EconomicsParams:
         if not 0 <= self.replacement_fraction <= 1:
             msg = f"replacement_fraction: {self.replacement_fraction} must be within 0-1"
             raise ValueError(msg)
+
+    def _check_money(self) -> None:
+        """Prices and rates: a number in a plausible range, negative only when allowed."""
+        for name in _PRICES:
+            value = getattr(self, name)
+            if value < 0 and not self.allow_negative_prices:
+                msg = (
+                    f"{name}: {value} is negative; prices and costs must be >= 0 (set "
+                    "allow_negative_prices = true for a deliberate negative price)"
+                )
+                raise ValueError(msg)
+            unit = "p/kWh" if name.endswith("_p_per_kwh") else "GBP"
+            if abs(value) > _PRICE_LIMIT[unit]:
+                msg = (
+                    f"{name}: {value} {unit} is implausibly large (more than "
+                    f"{_PRICE_LIMIT[unit]:,.0f}); check the unit"
+                )
+                raise ValueError(msg)
+        if not -50.0 < self.discount_rate_pct <= 100.0:
+            msg = f"discount_rate_pct: {self.discount_rate_pct} % is outside -50 to 100 %"
+            raise ValueError(msg)
+
+
+MAX_HORIZON_YEARS = 100
+"""Longest appraisal horizon, years (price and carbon tables end well before)."""
+
+_PRICES = (
+    "electricity_price_p_per_kwh",
+    "gas_price_p_per_kwh",
+    "connection_charge_gbp_per_new_dwelling",
+    "counterfactual_gas_price_p_per_kwh",
+    "counterfactual_gas_fixed_gbp_per_dwelling_per_day",
+    "ashp_electricity_price_p_per_kwh",
+    "ashp_replacement_gbp_per_kw_per_a",
+    "ashp_maintenance_gbp_per_kw_per_a",
+    "om_network_gbp_per_mwh",
+    "om_customer_gbp_per_mwh",
+    "om_heat_pump_gbp_per_kw_per_a",
+    "om_fixed_gbp_per_a",
+    "air_quality_gbp_per_mwh_bau_gas",
+    "ghnf_capped_award_p_per_kwh",
+    "counterfactual_electricity_price_p_per_kwh",
+)
+_PRICE_LIMIT = {"p/kWh": 1000.0, "GBP": 1e9}
 
 
 def _check_lifetimes(lifetimes: Mapping[str, float]) -> None:

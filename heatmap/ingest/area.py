@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pyproj
+import shapely
 from shapely.geometry import Polygon, box
 
 from heatmap.errors import CRSError, InputError
@@ -230,11 +232,30 @@ def choose_crs(gdf: gpd.GeoDataFrame, crs: Any = None) -> pyproj.CRS:
             msg = f"CRS {crs!r} is not projected; pass a metric CRS such as 'EPSG:27700'"
             raise CRSError(msg)
         return chosen
-    minx, miny, maxx, maxy = gdf.to_crs(4326).total_bounds
+    lonlat = gdf.to_crs(4326)
+    minx, miny, maxx, maxy = lonlat.total_bounds
+    across = maxx - minx > 180.0  # the area spans the antimeridian
+    if across:
+        xs = shapely.get_coordinates(lonlat.geometry.to_numpy())[:, 0]
+        xs = np.where(xs < 0, xs + 360.0, xs)
+        minx, maxx = float(xs.min()), float(xs.max())
     lon, lat = (minx + maxx) / 2.0, (miny + maxy) / 2.0
+    lon = (lon + 180.0) % 360.0 - 180.0
     if in_great_britain(lon, lat):
         return pyproj.CRS.from_epsg(27700)
-    return pyproj.CRS(gdf.to_crs(4326).estimate_utm_crs())
+    logger.warning(
+        "the study area (%.3f, %.3f) lies outside Great Britain: the demand benchmarks, prices "
+        "and default weather are British; give a demand layer, a weather file and local prices",
+        lon,
+        lat,
+    )
+    if across or abs(lat) > 84.0:
+        # no UTM zone (polar, or both sides of the antimeridian): a local transverse Mercator
+        return pyproj.CRS.from_proj4(
+            f"+proj=tmerc +lat_0={lat:.6f} +lon_0={lon:.6f} +k=1 +x_0=0 +y_0=0 "
+            "+ellps=WGS84 +units=m +no_defs"
+        )
+    return pyproj.CRS(lonlat.estimate_utm_crs())
 
 
 def check_lonlat(gdf: gpd.GeoDataFrame, path: Path) -> None:
