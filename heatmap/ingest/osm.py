@@ -19,7 +19,7 @@ from heatmap.ingest.area import BBox, StudyArea, check_file, choose_crs, validat
 from heatmap.ingest.examples import default_example_path
 from heatmap.ingest.hnpd import read_existing_networks
 from heatmap.ingest.layers import read_vector
-from heatmap.ingest.osm_xml import XML_SUFFIXES, read_osm_xml
+from heatmap.ingest.osm_xml import DEFAULT_MAX_INPUT_MB, XML_SUFFIXES, read_osm_xml
 from heatmap.ingest.overpass import from_bbox, from_place, osmnx_settings
 from heatmap.ingest.pbf import read_pbf
 
@@ -39,7 +39,13 @@ __all__ = [
 
 
 # --- OSM files -------------------------------------------------------------------------------
-def read_osm(path: str | Path, *, crs: Any = None, bbox: BBox | None = None) -> StudyArea:
+def read_osm(
+    path: str | Path,
+    *,
+    crs: Any = None,
+    bbox: BBox | None = None,
+    max_input_mb: float = DEFAULT_MAX_INPUT_MB,
+) -> StudyArea:
     """Read buildings and streets from an OpenStreetMap file.
 
     Parameters
@@ -51,6 +57,8 @@ def read_osm(path: str | Path, *, crs: Any = None, bbox: BBox | None = None) -> 
         Output CRS (projected, metres); default BNG in Great Britain, else UTM.
     bbox
         Optional west, south, east, north in degrees to clip the file to.
+    max_input_mb
+        Largest XML file accepted once decompressed, MB.
 
     Returns
     -------
@@ -75,7 +83,7 @@ def read_osm(path: str | Path, *, crs: Any = None, bbox: BBox | None = None) -> 
     if name.endswith(".pbf"):
         return read_pbf(path, crs=crs, bbox=bbox)
     if name.endswith(XML_SUFFIXES):
-        return read_osm_xml(path, crs=crs, bbox=bbox)
+        return read_osm_xml(path, crs=crs, bbox=bbox, max_input_mb=max_input_mb)
     msg = (
         f"{path}: unknown OSM file type {path.suffix!r}; give an .osm.pbf or .osm (XML) file, "
         "or use vector layers (--buildings/--streets)"

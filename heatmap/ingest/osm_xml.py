@@ -15,10 +15,14 @@ from heatmap.ingest.area import BBox, StudyArea, bbox_boundary, choose_crs, fini
 from heatmap.ingest.context import CONTEXT_TAGS, area_frame, poi_frame
 from heatmap.ingest.streets import empty_streets, streets_from_graph
 from heatmap.ingest.tags import normalise_buildings
+from heatmap.ingest.xml_guard import guarded_xml
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["XML_SUFFIXES", "buildings_from_features", "read_osm_xml"]
+__all__ = ["DEFAULT_MAX_INPUT_MB", "XML_SUFFIXES", "buildings_from_features", "read_osm_xml"]
+
+DEFAULT_MAX_INPUT_MB = 4096.0
+"""Largest OSM XML accepted once decompressed, MB (``[area] max_input_mb``)."""
 
 XML_SUFFIXES = (".osm", ".osm.xml", ".xml", ".osm.bz2", ".osm.gz", ".osm.xml.bz2", ".osm.xml.gz")
 
@@ -45,19 +49,34 @@ def buildings_from_features(
     return buildings, out_crs
 
 
-def read_osm_xml(path: Path, *, crs: Any, bbox: BBox | None) -> StudyArea:
-    """Read buildings and streets from an OSM XML file (see :func:`heatmap.ingest.osm.read_osm`)."""
+def read_osm_xml(
+    path: Path, *, crs: Any, bbox: BBox | None, max_input_mb: float = DEFAULT_MAX_INPUT_MB
+) -> StudyArea:
+    """Read buildings and streets from an OSM XML file (see :func:`heatmap.ingest.osm.read_osm`).
+
+    The file is checked first (:func:`heatmap.ingest.xml_guard.guarded_xml`): too large once
+    decompressed or holding an overlong value, it is refused; ways referring to nodes missing
+    from a clipped extract are dropped with a warning.
+    """
+    clean, _ = guarded_xml(path, max_input_mb=max_input_mb)
+    try:
+        return _read_checked_xml(clean, source=str(path), crs=crs, bbox=bbox)
+    finally:
+        if clean != path:
+            clean.unlink(missing_ok=True)
+
+
+def _read_checked_xml(path: Path, *, source: str, crs: Any, bbox: BBox | None) -> StudyArea:
     import osmnx as ox
     from osmnx._errors import InsufficientResponseError
 
-    source = str(path)
     polygon = box(*bbox) if bbox else None
     try:
         features = ox.features_from_xml(path, polygon=polygon, tags=CONTEXT_TAGS)
     except InsufficientResponseError:
         features = gpd.GeoDataFrame(geometry=[], crs=4326)
     except Exception as exc:
-        msg = f"{path}: could not parse the OSM XML ({type(exc).__name__}: {exc}); check the file"
+        msg = f"{source}: could not parse the OSM XML ({type(exc).__name__}: {exc}); check the file"
         raise InputError(msg) from exc
     if features.empty:
         where = " within the bbox" if bbox else ""
@@ -71,7 +90,7 @@ def read_osm_xml(path: Path, *, crs: Any, bbox: BBox | None) -> StudyArea:
     except InsufficientResponseError:
         G = None
     except Exception as exc:
-        msg = f"{path}: could not parse the OSM XML ({type(exc).__name__}: {exc}); check the file"
+        msg = f"{source}: could not parse the OSM XML ({type(exc).__name__}: {exc}); check the file"
         raise InputError(msg) from exc
     if G is None:
         streets = empty_streets(out_crs)

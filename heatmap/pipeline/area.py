@@ -108,7 +108,9 @@ def load_area(area: AreaParams) -> ingest.StudyArea:
         Buildings and streets in a projected CRS.
     """
     if area.osm_path:
-        return ingest.read_osm(area.osm_path, crs=area.crs, bbox=area.bbox)
+        return ingest.read_osm(
+            area.osm_path, crs=area.crs, bbox=area.bbox, max_input_mb=area.max_input_mb
+        )
     if area.buildings_path or area.streets_path:
         if not (area.buildings_path and area.streets_path):
             msg = "[area] buildings_path and streets_path go together; give both"

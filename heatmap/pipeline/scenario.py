@@ -109,6 +109,13 @@ class AreaParams:
         default=None,
         metadata={"doc": "candidate energy-centre sites (points layer); the cheapest is chosen"},
     )
+    max_input_mb: float = field(
+        default=4096.0,
+        metadata={
+            "doc": "largest OpenStreetMap XML file accepted once decompressed, MB (a small "
+            "compressed file can expand to gigabytes)"
+        },
+    )
     include_buildings: tuple[str, ...] = field(
         default=(),
         metadata={
@@ -130,6 +137,9 @@ class AreaParams:
     )
 
     def __post_init__(self) -> None:
+        if not self.max_input_mb > 0:
+            msg = f"max_input_mb: must be > 0 MB, got {self.max_input_mb}"
+            raise ValueError(msg)
         both = sorted(set(self.include_buildings) & set(self.exclude_buildings))
         if both:
             msg = f"include_buildings and exclude_buildings both list {both[:5]}; keep one"
