@@ -64,6 +64,10 @@ def _blob_header(buf: bytes) -> tuple[str, int]:
     return kind, datasize
 
 
+MAX_BLOB_BYTES = 32 * 1024 * 1024
+"""Largest uncompressed block the OSM PBF format allows."""
+
+
 def _blob_ok(blob: bytes) -> bool:
     """Check a Blob: its zlib payload (field 3) must inflate to its raw_size (field 2)."""
     pos, raw_size, zdata = 0, -1, None
@@ -85,10 +89,15 @@ def _blob_ok(blob: bytes) -> bool:
             return False
     if zdata is None:
         return True  # raw or another compression: nothing cheap to check
+    if raw_size > MAX_BLOB_BYTES:
+        return False  # the format caps a block at 32 MiB: a larger claim is a crafted file
     try:
-        data = zlib.decompress(zdata)
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(zdata, MAX_BLOB_BYTES + 1)
     except zlib.error:
         return False
+    if len(data) > MAX_BLOB_BYTES:
+        return False  # inflates beyond the format's limit: stop before it fills memory
     return raw_size < 0 or len(data) == raw_size
 
 

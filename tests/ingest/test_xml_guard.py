@@ -70,3 +70,40 @@ def test_a_file_larger_than_the_cap_is_refused(tmp_path: Path) -> None:
     path = _write(tmp_path / "big.osm", HOUSE + ROAD + "<!-- padding -->\n" * 100_000)
     with pytest.raises(InputError, match="more than 1 MB of XML once decompressed"):
         guarded_xml(path, max_input_mb=1)
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        b, n = n & 0x7F, n >> 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _field(num: int, payload: bytes) -> bytes:
+    return _varint(num << 3 | 2) + _varint(len(payload)) + payload
+
+
+def _pbf_block(kind: str, raw_size: int, zdata: bytes) -> bytes:
+    blob = _varint(2 << 3 | 0) + _varint(raw_size) + _field(3, zdata)
+    header = _field(1, kind.encode()) + _varint(3 << 3 | 0) + _varint(len(blob))
+    return len(header).to_bytes(4, "big") + header + blob
+
+
+def test_a_pbf_block_that_inflates_beyond_the_format_limit_is_refused(tmp_path: Path) -> None:
+    import zlib
+
+    from heatmap.ingest.pbf import MAX_BLOB_BYTES, check_pbf
+
+    bomb = zlib.compress(b"\0" * (MAX_BLOB_BYTES + 1024), 9)  # about 33 MiB from ~33 kB
+    small = zlib.compress(b"\0" * 100)
+    for raw_size in (MAX_BLOB_BYTES + 1024, 100):  # claimed honestly, or understated
+        path = tmp_path / f"bomb{raw_size}.osm.pbf"
+        head = _pbf_block("OSMHeader", 100, small)
+        path.write_bytes(head + _pbf_block("OSMData", raw_size, bomb))
+        with pytest.raises(InputError, match="block 2 does not decompress"):
+            check_pbf(path)
+    good = tmp_path / "good.osm.pbf"
+    good.write_bytes(_pbf_block("OSMHeader", 100, small) + _pbf_block("OSMData", 100, small))
+    check_pbf(good)
