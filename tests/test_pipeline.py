@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,14 @@ def test_map_html_is_a_self_contained_leaflet_map(run_dir: Path) -> None:
     html = (run_dir / "map.html").read_text(encoding="utf-8")
     assert "L.map(" in html
     assert "L.control.layers" in html
+    # the results panel links to the run's own files, each of them there
+    links = re.findall(r'<a href="([^"]+)" download>', html)
+    assert {"results.gpkg", "route_shapefile.zip", "tem.xlsx"} <= set(links)
+    for name in links:
+        assert (run_dir / name).is_file(), name
+    # the energy centre's popup lists the sites compared, the chosen one among them
+    assert "Sites compared" in html
+    assert "(chosen)" in html
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ import itertools
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -218,6 +219,20 @@ def results_html(summary: Mapping[str, Any], *, extra: str = "") -> str:
         '<details class="hm-box hm-results" open><summary>Results</summary>'
         f"{head}<table>{''.join(rows)}</table>{extra}</details>"
     )
+
+
+def downloads_html(names: Sequence[str]) -> str:
+    """Links to the files beside the map, for the results panel (escaped; empty for none).
+
+    >>> downloads_html(["a&b.csv"])[26:]
+    '<b>Download</b> <a href="a%26b.csv" download>a&amp;b.csv</a></div>'
+    """
+    if not names:
+        return ""
+    links = " ".join(
+        f'<a href="{escape(quote(name))}" download>{escape(name)}</a>' for name in names
+    )
+    return f'<div class="hm-downloads"><b>Download</b> {links}</div>'
 
 
 def popup_table(frame: pd.DataFrame, fields: Sequence[tuple[str, str, int | None]]) -> pd.Series:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from html import escape
 from typing import Any
 
 import folium
@@ -157,19 +159,45 @@ ENERGY_CENTRE_FIELDS: tuple[tuple[str, str, int | None], ...] = (
 """Summary key, label and decimals of the energy-centre popup."""
 
 
+def alternatives_html(alternatives: pd.DataFrame | None, chosen: BaseGeometry) -> str:
+    """The sites the siting compared, cheapest first: extra route cost and distance (escaped)."""
+    if alternatives is None or len(alternatives) < 2 or "route_cost" not in alternatives:
+        return ""
+    alt = alternatives.sort_values("route_cost", kind="stable")
+    best = float(alt["route_cost"].iloc[0])
+    rows = []
+    for _, r in alt.head(5).iterrows():
+        gap = math.hypot(float(r["x"]) - chosen.x, float(r["y"]) - chosen.y)
+        extra = float(r["route_cost"]) - best
+        tag = " (chosen)" if bool(r.get("chosen", False)) else ""
+        rows.append(
+            f"<tr><td>{escape(str(r.get('site_id', '')))}{tag}</td>"
+            f"<td>+£{extra:,.0f}</td><td>{gap:,.0f} m</td></tr>"
+        )
+    return (
+        "<br><b>Sites compared</b> (route cost over the cheapest, distance)"
+        f'<table class="hm-alternatives">{"".join(rows)}</table>'
+    )
+
+
 def add_energy_centre(
     m: folium.Map,
     point: BaseGeometry,
     crs: CRS,
     summary: Mapping[str, Any] | None = None,
+    alternatives: pd.DataFrame | None = None,
 ) -> str:
-    """Draw the energy centre with a popup of plant sizes from ``summary``; returns the legend."""
+    """Draw the energy centre with its plant sizes and the sites compared; returns the legend."""
     geom = gpd.GeoSeries([point], crs=crs).to_crs(4326).iloc[0]
     if geom.geom_type != "Point":
         geom = geom.representative_point()
     facts = pd.DataFrame([{k: (summary or {}).get(k) for k, _, _ in ENERGY_CENTRE_FIELDS}])
     shown = [f for f in ENERGY_CENTRE_FIELDS if facts[f[0]].notna().all()]
-    popup = popup_table(facts, shown).iloc[0] if shown else None
+    here = point if point.geom_type == "Point" else point.representative_point()
+    popup = (popup_table(facts, shown).iloc[0] if shown else "") + alternatives_html(
+        alternatives, here
+    )
+    popup = popup or None
     group = folium.FeatureGroup(name=ENERGY_CENTRE_LAYER)
     folium.CircleMarker(
         [round(geom.y, 6), round(geom.x, 6)],

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 import geopandas as gpd
+import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 __all__ = [
@@ -101,7 +102,8 @@ class MapLayers(TypedDict, total=False):
     ``technology``, ``status`` (e.g. DESNZ HNPD); energy_centre: a point in the buildings' CRS;
     streets: street lines with ``name`` (named streets join the search box); street_lhd: the
     street heat atlas and candidates: the candidate networks' routes (columns in
-    :mod:`heatmap.outputs._map_candidates`).
+    :mod:`heatmap.outputs._map_candidates`); energy_centre_alternatives: the sites the siting
+    compared (``site_id``, ``x``, ``y``, ``route_cost``, ``chosen``).
     """
 
     route: gpd.GeoDataFrame | None
@@ -113,6 +115,7 @@ class MapLayers(TypedDict, total=False):
     streets: gpd.GeoDataFrame | None
     street_lhd: gpd.GeoDataFrame | None
     candidates: gpd.GeoDataFrame | None
+    energy_centre_alternatives: pd.DataFrame | None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import base64
 import io
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Unpack
 
@@ -68,6 +68,7 @@ def render_map(
     title: str = "Heat network study",
     params: MapParams | None = None,
     summary: Mapping[str, Any] | None = None,
+    downloads: Sequence[str] = (),
     **layers: Unpack[MapLayers],
 ) -> folium.Map:
     """Build the interactive study map.
@@ -84,6 +85,9 @@ def render_map(
     summary
         The run's ``summary.json`` mapping: its headline figures fill the results panel and the
         energy centre's popup (plant sizes). No panel without it.
+    downloads
+        File names beside the map (the run's GIS layers and tables) linked from the results
+        panel for download.
     **layers
         The optional layers of :class:`~heatmap.outputs.map_params.MapLayers` (``route``,
         ``density``, ``opportunity_areas``, ``clusters``, ``existing_networks``,
@@ -127,6 +131,7 @@ def render_map(
     if summary:
         candidates = layers.get("candidates")
         table = "" if candidates is None else _map_candidates.candidates_table_html(candidates)
+        table += _map_html.downloads_html(downloads)
         _root(m).html.add_child(folium.Element(_map_html.results_html(summary, extra=table)))
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     # keep the study area clear of the legend (left) and the layer list and results (right)
@@ -166,7 +171,11 @@ def _add_layers(
             sections.append(add(m, gdf, p))
     energy_centre = layers.get("energy_centre")
     if energy_centre is not None:
-        sections.append(_map_network.add_energy_centre(m, energy_centre, crs, summary))
+        sections.append(
+            _map_network.add_energy_centre(
+                m, energy_centre, crs, summary, layers.get("energy_centre_alternatives")
+            )
+        )
     sections.append(_map_buildings.add_anchor_loads(m, buildings, p))
     return sections
 

@@ -24,6 +24,18 @@ logger = logging.getLogger(__name__)
 __all__ = ["save_results"]
 
 
+_DOWNLOADS = (
+    "results.gpkg",
+    "heat_density.tif",
+    "candidates.csv",
+    "summary.json",
+    "route_shapefile.zip",
+    "route.geojson",
+    "tem.xlsx",
+)
+"""Files the map's results panel links to (the first four exist even without a network)."""
+
+
 def _layers_of(results: Results) -> dict[str, gpd.GeoDataFrame]:
     layers: dict[str, gpd.GeoDataFrame | None] = {
         "buildings": results.buildings,
@@ -124,8 +136,12 @@ def save_results(
             streets=results.area.streets,
             street_lhd=layers.get("street_lhd"),
             candidates=layers.get("candidates"),
+            energy_centre_alternatives=(
+                None if results.network is None else results.energy_centre.alternatives
+            ),
             title=f"heatmap: {results.scenario.name}",
             summary=summary,
+            downloads=_DOWNLOADS if results.network is not None else _DOWNLOADS[:4],
         )
         maps.save_map(m, stage / "map.html")
         write_geopackage(layers, stage / "results.gpkg")
