@@ -68,8 +68,11 @@ MAX_BLOB_BYTES = 32 * 1024 * 1024
 """Largest uncompressed block the OSM PBF format allows."""
 
 
-def _blob_ok(blob: bytes) -> bool:
-    """Check a Blob: its zlib payload (field 3) must inflate to its raw_size (field 2)."""
+def _inflate(blob: bytes) -> tuple[bool, bytes | None]:
+    """Check a Blob: its zlib payload (field 3) must inflate to its raw_size (field 2).
+
+    Returns whether it is sound and the inflated block (None when not zlib-compressed).
+    """
     pos, raw_size, zdata = 0, -1, None
     while pos < len(blob):
         key, pos = _varint(blob, pos)
@@ -81,31 +84,71 @@ def _blob_ok(blob: bytes) -> bool:
         elif wire == 2:
             size, pos = _varint(blob, pos)
             if pos + size > len(blob):
-                return False
+                return False, None
             if field == 3:
                 zdata = blob[pos : pos + size]
             pos += size
         else:
-            return False
+            return False, None
     if zdata is None:
-        return True  # raw or another compression: nothing cheap to check
+        return True, None  # raw or another compression: nothing cheap to check
     if raw_size > MAX_BLOB_BYTES:
-        return False  # the format caps a block at 32 MiB: a larger claim is a crafted file
+        return False, None  # the format caps a block at 32 MiB: a larger claim is crafted
     try:
-        inflater = zlib.decompressobj()
-        data = inflater.decompress(zdata, MAX_BLOB_BYTES + 1)
+        data = zlib.decompressobj().decompress(zdata, MAX_BLOB_BYTES + 1)
     except zlib.error:
-        return False
+        return False, None
     if len(data) > MAX_BLOB_BYTES:
-        return False  # inflates beyond the format's limit: stop before it fills memory
-    return raw_size < 0 or len(data) == raw_size
+        return False, None  # inflates beyond the format's limit: stop before it fills memory
+    return raw_size < 0 or len(data) == raw_size, data
+
+
+def _group_kinds(block: bytes) -> str:
+    """Letters of the element kinds in a PrimitiveBlock: n(odes), w(ays), r(elations)."""
+    kinds: set[str] = set()
+    pos = 0
+    try:
+        while pos < len(block):
+            key, pos = _varint(block, pos)
+            field, wire = key >> 3, key & 7
+            if wire != 2:
+                if wire == 0:
+                    _, pos = _varint(block, pos)
+                    continue
+                pos += 8 if wire == 1 else 4
+                continue
+            size, pos = _varint(block, pos)
+            if field == 2:  # a PrimitiveGroup: its first field says what it holds
+                first, _ = _varint(block, pos)
+                kinds.add({1: "n", 2: "n", 3: "w", 4: "r"}.get(first >> 3, ""))
+            pos += size
+    except (ValueError, IndexError):
+        return ""
+    return "".join(sorted(kinds - {""}))
+
+
+def _warn_if_cut(path: Path, kinds: list[str]) -> None:
+    """Warn when a sorted file ends before its relations: probably cut on a block boundary."""
+    order = {"n": 0, "w": 1, "r": 2}
+    ranks = [max(order[k] for k in ks) for ks in kinds if ks]
+    if len(ranks) < 2 or ranks != sorted(ranks) or ranks[-1] == 2 or ranks[0] != 0:
+        return
+    logger.warning(
+        "%s ends with a block of %s and no relations follow: the file may have been cut short "
+        "(between blocks, so nothing else shows it); if buildings or streets are missing, "
+        "download it again",
+        path.name,
+        "ways" if ranks[-1] == 1 else "nodes",
+    )
 
 
 def check_pbf(path: Path) -> None:
     """Walk the blocks of an ``.osm.pbf`` file and raise InputError if it is truncated or corrupt.
 
-    Each block is a 4-byte length, a BlobHeader and a Blob; every zlib payload is inflated to
-    check its size, so a cut or damaged download is caught before pyrosm's parser sees it.
+    Each block is a 4-byte length, a BlobHeader and a Blob; every zlib payload is inflated (up
+    to the format's 32 MiB limit) to check its size, so a cut or damaged download is caught
+    before pyrosm's parser sees it. A sorted file (nodes, then ways, then relations) that ends
+    before any relation was probably cut between blocks: that is warned.
 
     Parameters
     ----------
@@ -114,6 +157,7 @@ def check_pbf(path: Path) -> None:
     """
     data = path.read_bytes()
     pos, n_blocks, problem = 0, 0, ""
+    kinds: list[str] = []
     while pos < len(data) and not problem:
         if pos + 4 > len(data):
             problem = f"it ends inside the header of block {n_blocks + 1}"
@@ -132,8 +176,12 @@ def check_pbf(path: Path) -> None:
             problem = f"block {n_blocks + 1} is not an OSM block"
         elif pos + datasize > len(data):
             problem = f"it ends inside block {n_blocks + 1} (truncated download?)"
-        elif not _blob_ok(data[pos : pos + datasize]):
-            problem = f"block {n_blocks + 1} does not decompress"
+        else:
+            ok, block = _inflate(data[pos : pos + datasize])
+            if not ok:
+                problem = f"block {n_blocks + 1} does not decompress"
+            elif kind == "OSMData" and block is not None:
+                kinds.append(_group_kinds(block))
         pos += max(datasize, 0)
         n_blocks += 1
     if not problem and n_blocks == 0:
@@ -141,6 +189,7 @@ def check_pbf(path: Path) -> None:
     if problem:
         msg = f"{path}: not a readable .osm.pbf file: {problem}; download or export it again"
         raise InputError(msg)
+    _warn_if_cut(path, kinds)
 
 
 def pbf_tags(frame: pd.DataFrame) -> pd.DataFrame:

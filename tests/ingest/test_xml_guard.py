@@ -107,3 +107,32 @@ def test_a_pbf_block_that_inflates_beyond_the_format_limit_is_refused(tmp_path: 
     good = tmp_path / "good.osm.pbf"
     good.write_bytes(_pbf_block("OSMHeader", 100, small) + _pbf_block("OSMData", 100, small))
     check_pbf(good)
+
+
+def _block_ends(data: bytes) -> list[int]:
+    import struct
+
+    from heatmap.ingest.pbf import _blob_header
+
+    ends, pos = [], 0
+    while pos < len(data):
+        (header_len,) = struct.unpack(">I", data[pos : pos + 4])
+        _, size = _blob_header(data[pos + 4 : pos + 4 + header_len])
+        pos += 4 + header_len + size
+        ends.append(pos)
+    return ends
+
+
+def test_a_pbf_cut_between_blocks_before_its_relations_warns(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from heatmap.ingest.examples import default_example_path
+    from heatmap.ingest.pbf import check_pbf
+
+    data = default_example_path().read_bytes()
+    check_pbf(default_example_path())
+    assert "cut short" not in caplog.text
+    cut = tmp_path / "cut.osm.pbf"
+    cut.write_bytes(data[: _block_ends(data)[-2]])  # drop the last block: the relations
+    check_pbf(cut)
+    assert "cut.osm.pbf ends with a block of ways and no relations follow" in caplog.text
