@@ -33,9 +33,11 @@ __all__ = [
     "CANDIDATES_LAYER",
     "CANDIDATE_COLOURS",
     "CANDIDATE_FIELDS",
+    "HEAT_SUPPLY_LAYER",
     "STREET_LHD_COLOURS",
     "STREET_LHD_LAYER",
     "add_candidates",
+    "add_heat_supply",
     "add_street_lhd",
     "candidates_table_html",
 ]
@@ -183,6 +185,53 @@ def add_candidates(
         show=show,
     ).add_to(m)
     return legend_section(CANDIDATES_LAYER, _legend_items(), note="bold: the chosen network")
+
+
+HEAT_SUPPLY_LAYER = "Heat supply: candidate energy centres"
+
+HEAT_SUPPLY_FIELDS: tuple[tuple[str, str, int | None], ...] = (
+    ("network_id", "Candidate network", None),
+    ("rank", "Rank", 0),
+    ("hp_capacity_kw", "Heat pumps (kW)", 0),
+    ("boiler_capacity_kw", "Boilers (kW)", 0),
+    ("connected_heat_mwh_per_a", "Heat supplied (MWh/yr)", 0),
+    ("npv_gbp", "NPV (£)", 0),
+)
+"""Column, label and decimals of a candidate energy centre's popup."""
+
+
+def add_heat_supply(m: folium.Map, candidates: pd.DataFrame, crs: object) -> str:
+    """Draw each candidate network's energy centre, off at load; return the legend ("" if none).
+
+    Uses the ``energy_centre_x_m`` / ``energy_centre_y_m`` columns of the candidate table.
+    """
+    cols = {"energy_centre_x_m", "energy_centre_y_m"}
+    if not cols <= set(candidates.columns):
+        return ""
+    frame = pd.DataFrame(candidates.drop(columns="geometry", errors="ignore"))
+    frame = frame[frame["energy_centre_x_m"].notna()].reset_index(drop=True)
+    if frame.empty:
+        return ""
+    outcome = _outcome(frame)
+    pts = gpd.GeoSeries(
+        gpd.points_from_xy(frame["energy_centre_x_m"], frame["energy_centre_y_m"]), crs=crs
+    ).to_crs(4326)
+    popups = popup_table(frame, HEAT_SUPPLY_FIELDS)
+    group = folium.FeatureGroup(name=HEAT_SUPPLY_LAYER, show=False)
+    for i, pt in enumerate(pts):
+        folium.CircleMarker(
+            [round(pt.y, 6), round(pt.x, 6)],
+            radius=7,
+            color="#000000",
+            weight=1,
+            fill=True,
+            fill_color=CANDIDATE_COLOURS[outcome.iloc[i]],
+            fill_opacity=0.9,
+            popup=folium.Popup("<b>Candidate energy centre</b>" + popups.iloc[i], max_width=300),
+            class_name="hm-heat-supply",
+        ).add_to(group)
+    group.add_to(m)
+    return legend_section(HEAT_SUPPLY_LAYER, _legend_items(), shape="dot")
 
 
 def _legend_items() -> list[tuple[str, str]]:

@@ -169,6 +169,11 @@ def _add_layers(
         gdf: Any = layers.get(key)
         if gdf is not None and len(gdf):
             sections.append(add(m, gdf, p))
+    candidates = layers.get("candidates")
+    if candidates is not None and len(candidates):
+        section = _map_candidates.add_heat_supply(m, candidates, crs)
+        if section:
+            sections.append(section)
     energy_centre = layers.get("energy_centre")
     if energy_centre is not None:
         sections.append(

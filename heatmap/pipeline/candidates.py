@@ -457,6 +457,7 @@ def _row(spec: CandidateSpec, net: NetworkResults | None, error: str = "") -> di
             "route_lhd_mwh_per_m_a": json_number(net.route.route_lhd_mwh_per_m_a),
             "peak_demand_kw": float(net.dispatch.peak_load_kw),
             "hp_capacity_kw": float(net.dispatch.hp_capacity_kw),
+            "store_volume_m3": float(net.dispatch.store_volume_m3),
             "boiler_capacity_kw": float(net.dispatch.boiler_capacity_kw),
             "network_losses_pct": json_number(net.sizing.loss_share_pct),
             "low_carbon_share_pct": json_number(net.dispatch.low_carbon_share_pct),
@@ -466,6 +467,8 @@ def _row(spec: CandidateSpec, net: NetworkResults | None, error: str = "") -> di
             "lcoh_gbp_per_mwh": json_number(econ.get("lcoh_gbp_per_mwh")),
             "npv_per_capex": None if npv is None or capex_gbp <= 0 else npv / capex_gbp,
             "co2_savings_t_per_a": json_number(econ.get("co2_savings_t_per_a")),
+            "energy_centre_x_m": float(net.energy_centre.point.x),
+            "energy_centre_y_m": float(net.energy_centre.point.y),
         }
     )
     return row

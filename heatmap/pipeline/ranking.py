@@ -41,6 +41,8 @@ CANDIDATE_COLUMNS = (
     "lcoh_gbp_per_mwh",
     "npv_per_capex",
     "co2_savings_t_per_a",
+    "energy_centre_x_m",
+    "energy_centre_y_m",
     "chosen",
 )
 """Columns of ``candidates.csv``, in order."""
