@@ -21,12 +21,16 @@ other domestic building with more floor area than ``max_dwelling_floor_area_m2``
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 
 from heatmap.demand import benchmarks as tables
 from heatmap.demand.params import DemandParams
 from heatmap.schema import BuildingUse
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["dwellings", "floors_from_tags"]
 
@@ -105,6 +109,14 @@ def floors_from_tags(
     flag = np.full(len(floors), "", dtype=object)
     too_many = floors > params.max_plausible_floors
     flag[too_many] = f"more than {params.max_plausible_floors:g} floors"
+    if too_many.any():
+        logger.warning(
+            "%d building(s) have more than %g floors (up to %g); their demand is kept but "
+            "flagged in demand_flags: check building:levels in the data",
+            int(too_many.sum()),
+            params.max_plausible_floors,
+            float(floors[too_many].max()),
+        )
     with np.errstate(invalid="ignore", divide="ignore"):
         per_storey = height / np.where(use_levels, above, np.nan)
     odd = (

@@ -62,8 +62,9 @@ def check_inputs(area: AreaParams) -> None:
     Raises
     ------
     InputError
-        ``osm_path`` left empty (a scenario from ``heatmap init`` names no area yet), or an input
-        file that does not exist; the message names the key and what to do.
+        ``osm_path`` left empty (a scenario from ``heatmap init`` names no area yet), an input
+        file that does not exist, or one larger than ``max_input_mb``; the message names the
+        key and what to do.
 
     Examples
     --------
@@ -91,6 +92,13 @@ def check_inputs(area: AreaParams) -> None:
             raise InputError(msg)
         if path.is_dir():
             msg = f"[area] {key} {value}: is a folder; give a file"
+            raise InputError(msg)
+        size_mb = path.stat().st_size / 1e6
+        if size_mb > area.max_input_mb:
+            msg = (
+                f"[area] {key} {value}: {size_mb:,.0f} MB, more than [area] max_input_mb = "
+                f"{area.max_input_mb:g}; cut it to the study area or raise the limit"
+            )
             raise InputError(msg)
 
 

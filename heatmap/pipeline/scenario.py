@@ -112,8 +112,8 @@ class AreaParams:
     max_input_mb: float = field(
         default=4096.0,
         metadata={
-            "doc": "largest OpenStreetMap XML file accepted once decompressed, MB (a small "
-            "compressed file can expand to gigabytes)"
+            "doc": "largest input file accepted, MB: every input file on disk, and an "
+            "OpenStreetMap XML file once decompressed (a small .osm.gz can expand to gigabytes)"
         },
     )
     include_buildings: tuple[str, ...] = field(

@@ -303,3 +303,10 @@ def test_demand_report_tables() -> None:
     assert set(r.flags["exclusion_reason"]) == {"building=barn is unheated", ""}
     assert r.by_use.iloc[-1]["n_buildings"] == 4
     assert r.degree_days_k_day == 2237.0
+
+
+def test_implausible_levels_are_flagged_and_warned(caplog: pytest.LogCaptureFixture) -> None:
+    b = frame([{"building_tag": "office", "building_levels": 9999}], [square(0, 400)])
+    d = estimate_demand(b)
+    assert "more than 60 floors" in d["demand_flags"].iloc[0]
+    assert "1 building(s) have more than 60 floors (up to 9999)" in caplog.text

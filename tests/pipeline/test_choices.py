@@ -89,3 +89,15 @@ def test_unknown_ids_are_a_clear_error(tmp_path: Path) -> None:
         _run(tmp_path, exclude_buildings=("way/999",))
     with pytest.raises(ValueError, match="both list"):
         AreaParams(include_buildings=("a",), exclude_buildings=("a",))
+
+
+def test_input_files_are_checked_before_any_work(tmp_path: Path) -> None:
+    from heatmap.pipeline.area import check_inputs
+
+    layer = tmp_path / "b.geojson"
+    layer.write_text("x" * 3_000_000, encoding="utf-8")
+    with pytest.raises(InputError, match=r"buildings_path .*: 3 MB, more than \[area\] max_input"):
+        check_inputs(AreaParams(buildings_path=str(layer), max_input_mb=1.0))
+    with pytest.raises(InputError, match=r"weather_path .* does not exist"):
+        check_inputs(AreaParams(weather_path=str(tmp_path / "none.epw")))
+    check_inputs(AreaParams(buildings_path=str(layer)))
