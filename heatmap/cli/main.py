@@ -24,6 +24,7 @@ from heatmap.errors import HeatmapError
 _COMMANDS: dict[str, str] = {
     "run": "run:run",
     "candidates": "candidates:candidates",
+    "region": "region:region",
     "demand-report": "demand_report:demand_report",
     "init": "init:init",
     "demand": "stages:demand",

@@ -23,7 +23,7 @@ from heatmap.ingest.tags import normalise_buildings
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["check_pbf", "pbf_tags", "read_pbf"]
+__all__ = ["check_pbf", "pbf_bbox", "pbf_tags", "read_pbf"]
 
 _PBF_META = ("id", "timestamp", "version", "tags", "osm_type", "geometry", "changeset", "visible")
 
@@ -140,6 +140,64 @@ def _warn_if_cut(path: Path, kinds: list[str]) -> None:
         path.name,
         "ways" if ranks[-1] == 1 else "nodes",
     )
+
+
+def pbf_bbox(path: Path) -> tuple[float, float, float, float] | None:
+    """The bounding box (W, S, E, N degrees) in an ``.osm.pbf`` file's header, if it has one.
+
+    Parameters
+    ----------
+    path
+        The ``.osm.pbf`` file.
+
+    Returns
+    -------
+    bbox
+        West, south, east, north in degrees, or None when the header gives none.
+    """
+    with path.open("rb") as f:
+        head = f.read(4)
+        if len(head) < 4:
+            return None
+        (header_len,) = struct.unpack(">I", head)
+        if header_len > 64 * 1024:
+            return None
+        kind, size = _blob_header(f.read(header_len))
+        if kind != "OSMHeader" or not 0 <= size <= MAX_BLOB_BYTES:
+            return None
+        ok, block = _inflate(f.read(size))
+    if not ok or block is None:
+        return None
+    box_fields = _message_fields(block).get(1)
+    if box_fields is None:
+        return None
+    sides = {k: _zigzag(int(v)) / 1e9 for k, v in _message_fields(bytes(box_fields)).items()}
+    if not {1, 2, 3, 4} <= set(sides):
+        return None
+    return sides[1], sides[4], sides[2], sides[3]
+
+
+def _zigzag(v: int) -> int:
+    return (v >> 1) ^ -(v & 1)
+
+
+def _message_fields(buf: bytes) -> dict[int, int | bytes]:
+    """First value of each field of a protobuf message (varints and length-delimited only)."""
+    out: dict[int, int | bytes] = {}
+    pos = 0
+    while pos < len(buf):
+        key, pos = _varint(buf, pos)
+        field, wire = key >> 3, key & 7
+        if wire == 0:
+            value, pos = _varint(buf, pos)
+            out.setdefault(field, value)
+        elif wire == 2:
+            size, pos = _varint(buf, pos)
+            out.setdefault(field, buf[pos : pos + size])
+            pos += size
+        else:
+            break
+    return out
 
 
 def check_pbf(path: Path) -> None:
