@@ -18,7 +18,7 @@ from heatmap.errors import InputError
 from heatmap.ingest import default_weather_path, weather
 from heatmap.ingest import osm as ingest
 from heatmap.pipeline.choices import apply_building_choices
-from heatmap.pipeline.scenario import AreaParams, Scenario
+from heatmap.pipeline.scenario import PATH_KEYS, AreaParams, Scenario
 from heatmap.routing import graph as network
 from heatmap.zones import clusters as cluster
 from heatmap.zones import density
@@ -41,19 +41,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 N_DWELLINGS = schema.N_DWELLINGS
-
-
-_FILE_KEYS = (
-    "osm_path",
-    "buildings_path",
-    "streets_path",
-    "demand_layer_path",
-    "weather_path",
-    "existing_networks_path",
-    "energy_centre_candidates_path",
-    "include_polygon_path",
-    "exclude_polygon_path",
-)
 
 
 def check_inputs(area: AreaParams) -> None:
@@ -79,7 +66,7 @@ def check_inputs(area: AreaParams) -> None:
             "or pass --osm FILE"
         )
         raise InputError(msg)
-    for key in _FILE_KEYS:
+    for key in PATH_KEYS:
         value = getattr(area, key)
         if not value:
             continue

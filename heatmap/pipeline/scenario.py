@@ -30,6 +30,7 @@ from heatmap.zones import ClusterParams, DensityParams
 from heatmap.zones.zone_params import ZoneParams
 
 __all__ = [
+    "PATH_KEYS",
     "AreaParams",
     "Scenario",
     "load_scenario",
@@ -38,7 +39,7 @@ __all__ = [
     "write_template",
 ]
 
-_PATH_KEYS = (
+PATH_KEYS = (
     "osm_path",
     "buildings_path",
     "streets_path",
@@ -49,6 +50,7 @@ _PATH_KEYS = (
     "include_polygon_path",
     "exclude_polygon_path",
 )
+"""The ``[area]`` keys that name input files (relative to the scenario file's folder)."""
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,7 @@ def scenario_from_mapping(
         return scenario
     base = Path(base_dir)
     changes = {}
-    for key in _PATH_KEYS:
+    for key in PATH_KEYS:
         value = getattr(scenario.area, key)
         if value and not Path(value).expanduser().is_absolute():
             changes[key] = str((base / Path(value).expanduser()).resolve())

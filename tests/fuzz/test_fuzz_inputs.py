@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 import math
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,29 +82,35 @@ _OSM = (
 )
 
 
+_CUTS = st.tuples(st.integers(0, 10_000), st.integers(0, 12), st.text(max_size=6))
+
+
+def _mutated(text: str, cuts: list[tuple[int, int, str]]) -> str:
+    for at, n, insert in cuts:
+        at %= len(text) or 1
+        text = text[:at] + insert + text[at + n :]
+    return text
+
+
+def _read_or_clear_error(text: str, name: str, read: Callable[[Path], Any]) -> Any:
+    """Read the mutated file: its result, or None after a one-line heatmap error."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_text(text, encoding="utf-8")
+        try:
+            return read(path)
+        except HeatmapError as exc:
+            assert str(exc).strip() and "\n" not in str(exc).strip()
+            return None
+
+
 @settings(FUZZ, max_examples=40)
-@given(
-    cuts=st.lists(
-        st.tuples(st.integers(0, len(_OSM) - 1), st.integers(0, 12), st.text(max_size=6)),
-        min_size=1,
-        max_size=3,
-    )
-)
+@given(cuts=st.lists(_CUTS, min_size=1, max_size=3))
 def test_a_mutated_osm_xml_reads_or_fails_with_a_clear_error(
     cuts: list[tuple[int, int, str]],
 ) -> None:
-    text = _OSM
-    for at, n, insert in cuts:
-        text = text[:at] + insert + text[at + n :]
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "mutated.osm"
-        path.write_text(text, encoding="utf-8")
-        try:
-            area = read_osm(path)
-        except HeatmapError as exc:
-            assert str(exc).strip() and "\n" not in str(exc).strip()
-            return
-    assert len(area.buildings) >= 0
+    area = _read_or_clear_error(_mutated(_OSM, cuts), "mutated.osm", read_osm)
+    assert area is None or len(area.buildings) >= 0
 
 
 _STP = (
@@ -113,25 +121,11 @@ _STP = (
 
 
 @settings(FUZZ, max_examples=80)
-@given(
-    cuts=st.lists(
-        st.tuples(st.integers(0, len(_STP) - 1), st.integers(0, 6), st.text(max_size=4)),
-        min_size=1,
-        max_size=3,
-    )
-)
+@given(cuts=st.lists(_CUTS, min_size=1, max_size=3))
 def test_a_mutated_stp_reads_or_fails_with_a_clear_error(
     cuts: list[tuple[int, int, str]],
 ) -> None:
-    text = _STP
-    for at, n, insert in cuts:
-        text = text[:at] + insert + text[at + n :]
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "mutated.stp"
-        path.write_text(text, encoding="utf-8")
-        try:
-            inst = read_stp(path)
-        except HeatmapError as exc:
-            assert str(exc).strip() and "\n" not in str(exc).strip()
-            return
-    assert all(math.isfinite(w) and w >= 0 for *_, w in inst.graph.edges(data="weight"))
+    inst = _read_or_clear_error(_mutated(_STP, cuts), "mutated.stp", read_stp)
+    if inst is not None:
+        weights = [w for *_, w in inst.graph.edges(data="weight")]
+        assert all(math.isfinite(w) and w >= 0 for w in weights)
