@@ -10,7 +10,7 @@ import click
 from heatmap.cli.options import overwrite_opt
 
 
-@click.command(short_help="Map a region's heat demand in tiles on dask.")
+@click.command(short_help="Map a region and its candidate networks in tiles on dask.")
 @click.argument(
     "scenario_path",
     metavar="[SCENARIO.toml]",
@@ -29,8 +29,9 @@ from heatmap.cli.options import overwrite_opt
     help="Tile side, km.",
 )  # fmt: skip
 @click.option(
-    "--halo-m", type=click.FloatRange(min=0), default=250.0, show_default=True,
-    help="Margin each tile also reads, m (shared walls, land use, points of interest).",
+    "--halo-m", type=click.FloatRange(min=0), default=500.0, show_default=True,
+    help="Margin each tile also reads, m: wider than the zones' largest gap, so a zone or "
+    "cluster across a tile edge is found whole.",
 )  # fmt: skip
 @click.option(
     "--workers", type=click.IntRange(min=1), default=None,
@@ -38,15 +39,21 @@ from heatmap.cli.options import overwrite_opt
 )  # fmt: skip
 @click.option(
     "--scheduler", default=None, metavar="ADDRESS",
-    help="Run on an existing dask cluster, e.g. tcp://10.0.0.5:8786.",
+    help="Run on an existing dask cluster, e.g. tcp://10.0.0.5:8786 (its workers must see the "
+    "extract and --work-dir at the same paths).",
 )  # fmt: skip
-@click.option("--synchronous", is_flag=True, help="Run every tile in this process (no cluster).")
+@click.option("--synchronous", is_flag=True, help="Run every task in this process (no cluster).")
+@click.option(
+    "--work-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder for the tiles' GeoParquet layers [default: a new temporary folder].",
+)  # fmt: skip
+@click.option("--no-candidates", is_flag=True, help="Stop after the zones (no appraisal).")
 @click.option(
     "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
     default=Path("outputs/region"), show_default=True, help="Output folder.",
 )  # fmt: skip
 @overwrite_opt
-@click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+@click.option("--no-progress", is_flag=True, help="Hide the progress bars.")
 def region(
     scenario_path: Path | None,
     osm_path: Path,
@@ -55,35 +62,50 @@ def region(
     workers: int | None,
     scheduler: str | None,
     synchronous: bool,
+    work_dir: Path | None,
+    no_candidates: bool,
     out_dir: Path,
     overwrite: bool,
     no_progress: bool,
 ) -> None:
-    """Map a region's buildings, heat demand, heat density and opportunity areas in tiles.
+    """Map a region in tiles: demand, density, street heat atlas, zones and candidate networks.
 
-    Each tile reads its square plus a halo from the extract and estimates its buildings'
-    demand as a dask task; the tiles are merged into one region (a building is counted once).
+    Each tile reads its square plus a halo straight from the extract and runs the area stages
+    as a dask task; the tiles are merged (a building is counted once, zones across tile edges
+    are joined) and each candidate zone is appraised as its own task. By default the tasks run
+    on a dask cluster started on this machine's cores.
 
     \b
     Examples:
       $ heatmap region --osm west-midlands.osm.pbf --tile-km 5 --workers 8 --out wm/
-      $ heatmap region my.toml --osm region.osm.pbf --scheduler tcp://10.0.0.5:8786 --out r/
+      $ heatmap region my.toml --osm region.osm.pbf --scheduler tcp://10.0.0.5:8786 \\
+          --work-dir /shared/heatmap-work --out r/
     """
     from heatmap._io import check_output_dir
+    from heatmap.errors import InputError
     from heatmap.pipeline.scenario import Scenario, load_scenario
-    from heatmap.region import run_region, save_region
+    from heatmap.region import Engine, run_region, save_region
 
+    if synchronous and (workers or scheduler):
+        msg = "--synchronous runs in this process: leave out --workers and --scheduler"
+        raise InputError(msg)
+    if workers and scheduler:
+        msg = "--workers starts a local cluster; with --scheduler the cluster's workers run"
+        raise InputError(msg)
     check_output_dir(out_dir, overwrite=overwrite)
-    scenario = load_scenario(scenario_path) if scenario_path else Scenario(name=osm_path.stem)
+    scenario = (
+        load_scenario(scenario_path)
+        if scenario_path
+        else Scenario(name=osm_path.name.split(".")[0])
+    )
     results = run_region(
         osm_path,
         scenario,
         tile_km=tile_km,
         halo_m=halo_m,
-        workers=workers,
-        scheduler=scheduler,
-        synchronous=synchronous,
-        progress=not no_progress,
+        engine=Engine(workers, scheduler, synchronous, progress=not no_progress),
+        work_dir=work_dir,
+        candidates=not no_candidates,
     )
     written = save_region(results, out_dir, overwrite=overwrite)
     click.echo(f"wrote {len(written)} files to {out_dir}", err=True)

@@ -6,31 +6,27 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import dask
 
 from heatmap.errors import InputError
 
-__all__ = ["Compute", "compute_with"]
+__all__ = ["Compute", "Engine", "compute_with"]
 
 logger = logging.getLogger(__name__)
 
-Compute = Callable[[Sequence[Any]], list[Any]]
-"""Runs a list of ``dask.delayed`` tasks and returns their results in the same order."""
+Compute = Callable[[Sequence[Any], str], list[Any]]
+"""``compute(tasks, what)``: run ``dask.delayed`` tasks, results in the same order, with a
+progress bar named ``what``."""
 
 
-@contextmanager
-def compute_with(
-    *,
-    workers: int | None = None,
-    scheduler: str | None = None,
-    synchronous: bool = False,
-    progress: bool = True,
-) -> Iterator[Compute]:
-    """Yield a function that runs tile tasks on the chosen dask scheduler.
+@dataclass(frozen=True)
+class Engine:
+    """Where a region run's tasks run.
 
-    Parameters
+    Attributes
     ----------
     workers
         Worker processes of the embedded ``LocalCluster`` (one thread each); default: the
@@ -42,10 +38,37 @@ def compute_with(
     progress
         Show a progress bar over the tasks.
     """
-    if synchronous:
 
-        def run_here(tasks: Sequence[Any]) -> list[Any]:
-            return list(dask.compute(*tasks, scheduler="synchronous"))
+    workers: int | None = None
+    scheduler: str | None = None
+    synchronous: bool = False
+    progress: bool = True
+
+    @property
+    def name(self) -> str:
+        """``synchronous``, the scheduler's address, or ``local cluster``."""
+        if self.synchronous:
+            return "synchronous"
+        return self.scheduler or "local cluster"
+
+
+@contextmanager
+def compute_with(engine: Engine) -> Iterator[Compute]:
+    """Yield ``compute(tasks, what)``, running ``dask.delayed`` tasks on the engine's scheduler.
+
+    The embedded local cluster (worker processes of one thread each) is started here and closed
+    on leaving; a remote scheduler is only connected to.
+    """
+    workers, scheduler, progress = engine.workers, engine.scheduler, engine.progress
+    if engine.synchronous:
+
+        def run_here(tasks: Sequence[Any], what: str) -> list[Any]:
+            from tqdm import tqdm
+
+            return [
+                dask.compute(t, scheduler="synchronous")[0]
+                for t in tqdm(tasks, desc=what, unit="task", disable=not progress)
+            ]
 
         yield run_here
         return
@@ -66,12 +89,12 @@ def compute_with(
         raise InputError(msg) from None
     logger.info("dask: %s", client)
 
-    def run_on_cluster(tasks: Sequence[Any]) -> list[Any]:
+    def run_on_cluster(tasks: Sequence[Any], what: str) -> list[Any]:
         from distributed import as_completed
         from tqdm import tqdm
 
         futures = client.compute(list(tasks))
-        with tqdm(total=len(futures), desc="tiles", unit="tile", disable=not progress) as bar:
+        with tqdm(total=len(futures), desc=what, unit="task", disable=not progress) as bar:
             for _ in as_completed(futures):
                 bar.update(1)
         return list(client.gather(futures))

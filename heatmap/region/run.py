@@ -1,13 +1,21 @@
-"""A region in tiles: ingest and demand per tile as dask tasks, merged into one heat map.
+"""A region in tiles on dask: area stages per tile, merged, then each candidate zone appraised.
 
-Each tile reads its square plus a halo straight from the extract by bounding box, estimates the
-demand of its buildings with the scenario's parameters and keeps the ones it owns; the driver
-merges the tiles' buildings and maps the region's heat density and opportunity areas.
+1. **Plan**: the region's extent (the extract's header, or ``[area] bbox``) in its projected CRS,
+   cut into tiles of K km with a halo (:mod:`.tiling`).
+2. **Tiles**, one dask task each (:mod:`.tile_task`): cut the tile out of the extract, read it,
+   estimate demand, map density, cluster, build the street heat atlas and grow zones; write what
+   the tile owns as GeoParquet in the work folder.
+3. **Merge** (:mod:`.merge`): buildings, street segments, clusters and opportunity areas
+   concatenated; zones across tile edges joined; the density grids summed into one raster.
+4. **Candidates**, one dask task per zone (:mod:`.zone_task`), appraised as a single run does.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
+import math
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,66 +25,55 @@ import dask
 import geopandas as gpd
 import pandas as pd
 import pyproj
-import shapely
 from shapely.geometry import box
 
 from heatmap import schema
 from heatmap.errors import InputError
 from heatmap.ingest.area import choose_crs
 from heatmap.ingest.pbf import pbf_bbox
-from heatmap.pipeline.area import estimate_area_demand, load_area, map_density
+from heatmap.pipeline.area import load_weather
+from heatmap.pipeline.ranking import candidate_table
 from heatmap.pipeline.scenario import Scenario
-from heatmap.region.engine import compute_with
-from heatmap.region.tiling import Tile, owned, tile_grid
-from heatmap.zones import density
+from heatmap.region.engine import Engine, compute_with
+from heatmap.region.merge import merge_clusters, merge_zones, read_layer
+from heatmap.region.region_layers import RegionLayers, density_mosaic, write_region_ids
+from heatmap.region.tile_task import SEGMENT_KEY, TileSummary, lhd_rule_areas, run_tile
+from heatmap.region.tiling import Tile, tile_grid
+from heatmap.region.zone_task import ZoneTask, appraise_zone, zones_to_plan
+from heatmap.zones.density import DensityRaster
 
-__all__ = ["RegionResults", "run_region", "tile_buildings"]
+__all__ = ["RegionResults", "plan_tiles", "run_region"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class RegionResults:
-    """A region run: merged buildings, density, opportunity areas, tiles and the summary."""
+    """A region run: its tiles, the merged layers, the candidates and the summary.
+
+    Attributes
+    ----------
+    scenario, tiles, crs
+        What was run, the tiles and the region's projected CRS.
+    layers
+        The merged layers (:class:`heatmap.region.region_layers.RegionLayers`); the buildings
+        stay in the work folder as a dask-geopandas frame.
+    candidates, candidate_routes
+        The ranked candidate table and each candidate's route with its figures.
+    tile_summaries
+        What each tile did.
+    summary
+        ``summary.json``.
+    """
 
     scenario: Scenario
     tiles: tuple[Tile, ...]
     crs: pyproj.CRS
-    buildings: gpd.GeoDataFrame
-    density: density.DensityRaster
-    opportunity_areas: gpd.GeoDataFrame
+    layers: RegionLayers
+    candidates: pd.DataFrame
+    candidate_routes: gpd.GeoDataFrame
+    tile_summaries: tuple[TileSummary, ...]
     summary: dict[str, Any]
-
-
-def tile_buildings(
-    osm_path: str, tile: Tile, crs_text: str, scenario: Scenario
-) -> gpd.GeoDataFrame | None:
-    """The buildings a tile owns, with their demand (None for a tile without buildings).
-
-    Parameters
-    ----------
-    osm_path
-        The region's extract.
-    tile
-        The tile: it reads its square plus the halo.
-    crs_text
-        The region's projected CRS (every tile works in it).
-    scenario
-        Demand parameters, weather and the include / exclude choices.
-    """
-    crs = pyproj.CRS.from_user_input(crs_text)
-    area_params = dataclasses.replace(
-        scenario.area, osm_path=osm_path, bbox=tile.read_bbox_deg(crs), crs=crs_text
-    )
-    try:
-        area = load_area(area_params)
-    except InputError as exc:
-        if "no buildings" in str(exc) or "no streets" in str(exc):
-            return None
-        raise
-    buildings = estimate_area_demand(area, scenario.replace(area=area_params))
-    xy = shapely.get_coordinates(buildings.geometry.representative_point().to_numpy())
-    mine = buildings[owned(tile, xy)].copy()
-    mine["tile_id"] = tile.tile_id
-    return mine
 
 
 def _region_bounds(osm_path: Path, scenario: Scenario) -> tuple[float, float, float, float]:
@@ -86,10 +83,131 @@ def _region_bounds(osm_path: Path, scenario: Scenario) -> tuple[float, float, fl
     if bbox is None:
         msg = (
             f"{osm_path}: the file gives no bounding box in its header; give the region's "
-            "extent with --bbox W,S,E,N"
+            "extent as [area] bbox in the scenario"
         )
         raise InputError(msg)
     return bbox
+
+
+def plan_tiles(
+    osm_path: str | Path, scenario: Scenario, *, tile_km: float, halo_m: float
+) -> tuple[pyproj.CRS, list[Tile]]:
+    """The region's projected CRS and its tiles.
+
+    Parameters
+    ----------
+    osm_path
+        The region's ``.osm.pbf`` (its header gives the extent unless ``[area] bbox`` does).
+    scenario
+        ``[area] crs`` and ``bbox``.
+    tile_km, halo_m
+        Tile side (km) and the margin each tile also reads (m).
+    """
+    path = Path(osm_path)
+    if not path.is_file():
+        msg = f"{path}: no such file; give the region's OpenStreetMap extract"
+        raise InputError(msg)
+    if not path.name.lower().endswith(".pbf"):
+        msg = f"{path}: a region run reads an .osm.pbf extract; convert the file (osmium cat)"
+        raise InputError(msg)
+    w, s, e, n = _region_bounds(path, scenario)
+    crs = choose_crs(gpd.GeoDataFrame(geometry=[box(w, s, e, n)], crs=4326), scenario.area.crs)
+    corners = gpd.GeoSeries([box(w, s, e, n)], crs=4326).to_crs(crs).total_bounds
+    # tile edges on density-cell edges, so no cell is shared by two tiles
+    cell = scenario.density.cell_size_m
+    x0, y0 = (math.floor(float(v) / cell) * cell for v in corners[:2])
+    x1, y1 = (float(v) for v in corners[2:])
+    return crs, tile_grid((x0, y0, x1, y1), tile_km=tile_km, halo_m=halo_m)
+
+
+def _merge(
+    work: Path,
+    tile_ids: list[str],
+    scenario: Scenario,
+    crs: pyproj.CRS,
+    density: tuple[DensityRaster, gpd.GeoDataFrame],
+) -> RegionLayers:
+    """Merge the tiles' layers (the driver holds segments, zones and light building columns)."""
+    light = read_layer(
+        work,
+        tile_ids,
+        "buildings",
+        [schema.BUILDING_ID, "tile_id", SEGMENT_KEY, schema.HEAT_DEMAND_MWH_PER_A],
+    )
+    segments = read_layer(work, tile_ids, "street_lhd")
+    segments = segments.drop(columns=[c for c in (schema.SEGMENT_ID,) if c in segments.columns])
+    assigned = light[light[SEGMENT_KEY].notna()]
+    clusters, building_cluster = merge_clusters(
+        read_layer(work, tile_ids, "clusters"), read_layer(work, tile_ids, "cluster_labels")
+    )
+    raster, areas = density
+    zones, segment_zone, n_joined = merge_zones(
+        read_layer(work, tile_ids, "zones"),
+        segments,
+        assigned,
+        scenario.zones,
+        context=(clusters, lhd_rule_areas(areas) if len(areas) else None),
+    )
+    segments["zone_id"] = segment_zone.reindex(segments[SEGMENT_KEY]).fillna("").to_numpy()
+    width = max(6, len(str(len(segments))))
+    segments = segments.sort_values(SEGMENT_KEY)
+    segments.index = pd.Index(
+        [f"S{i + 1:0{width}d}" for i in range(len(segments))], name=schema.SEGMENT_ID
+    )
+    building_zone = pd.Series(
+        segment_zone.reindex(assigned[SEGMENT_KEY]).to_numpy(),
+        index=pd.Index(assigned[schema.BUILDING_ID], name=schema.BUILDING_ID),
+        name="zone_id",
+    ).dropna()
+    write_region_ids(work, light, building_zone, building_cluster)
+    return RegionLayers(
+        work_dir=work,
+        tile_ids=tuple(tile_ids),
+        crs=crs,
+        n_buildings=len(light),
+        heat_demand_mwh_per_a=float(light[schema.HEAT_DEMAND_MWH_PER_A].fillna(0.0).sum()),
+        street_lhd=segments,
+        zones=zones,
+        clusters=clusters,
+        opportunity_areas=areas,
+        building_zone=building_zone,
+        building_cluster=building_cluster,
+        n_zones_joined=n_joined,
+        density=raster,
+    )
+
+
+def _zone_tasks(layers: RegionLayers, tiles: list[Tile], margin_m: float) -> list[ZoneTask]:
+    """One task per zone to plan, with the box and tiles to read its surroundings from."""
+    plan = zones_to_plan(layers.zones)
+    members = layers.building_zone.groupby(layers.building_zone).groups
+    tasks = []
+    for zone_id, row in plan.iterrows():
+        x0, y0, x1, y1 = row.geometry.bounds
+        bounds = (x0 - margin_m, y0 - margin_m, x1 + margin_m, y1 + margin_m)
+        ids = tuple(str(b) for b in members.get(zone_id, []))
+        near = tuple(
+            t.tile_id
+            for t in tiles
+            if t.bounds_m[0] <= bounds[2]
+            and t.bounds_m[2] >= bounds[0]
+            and t.bounds_m[1] <= bounds[3]
+            and t.bounds_m[3] >= bounds[1]
+        )
+        bc = layers.building_cluster.reindex(list(ids)).dropna()
+        bc = bc[bc != ""]
+        cl = layers.clusters[layers.clusters.index.isin(set(bc))] if len(bc) else None
+        tasks.append(
+            ZoneTask(
+                zone=pd.DataFrame(row.drop("geometry")).T.rename_axis("zone_id"),
+                building_ids=ids,
+                bounds_m=bounds,
+                tile_ids=near,
+                clusters=cl,
+                building_cluster=dict(zip(bc.index.astype(str), bc.astype(str), strict=True)),
+            )
+        )
+    return tasks
 
 
 def run_region(
@@ -97,74 +215,140 @@ def run_region(
     scenario: Scenario | None = None,
     *,
     tile_km: float = 5.0,
-    halo_m: float = 250.0,
-    workers: int | None = None,
-    scheduler: str | None = None,
-    synchronous: bool = False,
-    progress: bool = True,
+    halo_m: float = 500.0,
+    engine: Engine | None = None,
+    work_dir: str | Path | None = None,
+    candidates: bool = True,
 ) -> RegionResults:
-    """Map a region's heat demand in tiles on dask.
+    """Map a region in tiles on dask and appraise its candidate networks.
 
     Parameters
     ----------
     osm_path
-        ``.osm.pbf`` (its header bbox gives the extent) or ``.osm`` with ``[area] bbox``.
+        The region's ``.osm.pbf`` (its header bbox gives the extent unless ``[area] bbox`` does).
     scenario
-        Parameters (``[area]`` weather, crs, bbox, choices; ``[demand]``; ``[density]``).
+        Every stage's parameters.
     tile_km
         Tile side, km.
     halo_m
-        Halo each tile also reads, m (shared walls, land use and points of interest nearby).
-    workers, scheduler, synchronous, progress
-        Where the tasks run (:func:`heatmap.region.engine.compute_with`).
+        Margin each tile also reads, m: at least the widest zone gap, cluster reach and service
+        length, so that what a tile owns is found as a single run finds it.
+    engine
+        Where the tasks run (:class:`heatmap.region.engine.Engine`; default: a local cluster on
+        this machine's cores).
+    work_dir
+        Folder for the tiles' GeoParquet layers (default: a new temporary folder); it must be
+        reachable by every worker (a shared file system on a cluster).
+    candidates
+        Appraise the candidate networks of every zone (else stop after the zones).
 
     Returns
     -------
     results
         See :class:`RegionResults`.
     """
+    clock: dict[str, float] = {}
     t0 = time.perf_counter()
-    scenario = scenario or Scenario()
     path = Path(osm_path)
-    if not path.is_file():
-        msg = f"{path}: no such file; give the region's OpenStreetMap extract"
-        raise InputError(msg)
-    w, s, e, n = _region_bounds(path, scenario)
-    crs = choose_crs(gpd.GeoDataFrame(geometry=[box(w, s, e, n)], crs=4326), scenario.area.crs)
-    corners = gpd.GeoSeries([box(w, s, e, n)], crs=4326).to_crs(crs).total_bounds
-    tiles = tile_grid(tuple(float(v) for v in corners), tile_km=tile_km, halo_m=halo_m)  # type: ignore[arg-type]
+    scenario = scenario or Scenario(name=path.name.split(".")[0])
+    crs, tiles = plan_tiles(path, scenario, tile_km=tile_km, halo_m=halo_m)
+    # every tile and the candidates run as ``heatmap run --osm FILE`` would on the whole file
+    scenario = scenario.replace(
+        area=dataclasses.replace(scenario.area, osm_path=str(path.resolve()), bbox=None)
+    )
+    work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="heatmap-region-"))
+    work.mkdir(parents=True, exist_ok=True)
     crs_text = crs.to_wkt()
-    tasks = [dask.delayed(tile_buildings)(str(path), t, crs_text, scenario) for t in tiles]
-    t1 = time.perf_counter()
-    with compute_with(
-        workers=workers, scheduler=scheduler, synchronous=synchronous, progress=progress
-    ) as compute:
-        parts = [p for p in compute(tasks) if p is not None and len(p)]
-    t2 = time.perf_counter()
-    if not parts:
-        msg = f"{path}: no buildings in the region; check the extract and its bbox"
-        raise InputError(msg)
-    buildings = gpd.GeoDataFrame(pd.concat(parts), crs=crs).sort_index()
-    buildings = buildings[~buildings.index.duplicated(keep="first")]
-    raster, areas = map_density(buildings, None, scenario.density)
-    t3 = time.perf_counter()
-    summary = {
-        "n_tiles": len(tiles),
-        "n_tiles_with_buildings": len(parts),
-        "tile_km": tile_km,
-        "n_buildings": len(buildings),
-        "total_heat_demand_mwh_per_a": float(
-            buildings[schema.HEAT_DEMAND_MWH_PER_A].fillna(0.0).sum()
-        ),
-        "n_anchor_loads": int(buildings[schema.IS_ANCHOR].fillna(False).astype(bool).sum()),
-        "n_opportunity_areas": len(areas),
-        "crs": crs.to_string(),
+    wx = load_weather(scenario.area, scenario.demand)
+    clock["plan"] = time.perf_counter() - t0
+    engine = engine or Engine()
+    with compute_with(engine) as compute:
+        t = time.perf_counter()
+        run = dask.delayed(run_tile, pure=True)
+        summaries: list[TileSummary] = compute(
+            [run(str(path.resolve()), tl, crs_text, scenario, str(work.resolve())) for tl in tiles],
+            "tiles",
+        )
+        clock["tiles"] = time.perf_counter() - t
+        t = time.perf_counter()
+        with_buildings = [s.tile_id for s in summaries if s.n_buildings]
+        if not with_buildings:
+            msg = f"{path}: no buildings in the region; check the extract and its bbox"
+            raise InputError(msg)
+        layers = _merge(
+            work, with_buildings, scenario, crs, density_mosaic(summaries, scenario.density, crs)
+        )
+        clock["merge"] = time.perf_counter() - t
+        t = time.perf_counter()
+        rows: list[dict[str, Any]] = []
+        routes: list[gpd.GeoDataFrame] = []
+        if candidates and len(layers.zones):
+            margin = scenario.candidates.zone_margin_m + halo_m
+            appraise = dask.delayed(appraise_zone, pure=True)
+            tasks = _zone_tasks(layers, tiles, margin)
+            for r, g in compute(
+                [appraise(task, str(work.resolve()), scenario, wx) for task in tasks],
+                "candidates",
+            ):
+                rows.extend(r)
+                routes.append(g)
+        clock["candidates"] = time.perf_counter() - t
+    table = candidate_table(rows, params=scenario.candidates, rank_by=scenario.candidates.rank_by)
+    route_layer = _route_layer(routes, table, crs)
+    summary = _summary(path, scenario, tiles, summaries, layers, table, clock, tile_km, halo_m)
+    summary["scheduler"] = engine.name
+    return RegionResults(
+        scenario, tuple(tiles), crs, layers, table, route_layer, tuple(summaries), summary
+    )
+
+
+def _route_layer(
+    routes: list[gpd.GeoDataFrame], table: pd.DataFrame, crs: pyproj.CRS
+) -> gpd.GeoDataFrame:
+    frames = [r for r in routes if len(r)]
+    if not frames or table.empty:
+        return gpd.GeoDataFrame(table.iloc[:0].copy(), geometry=gpd.GeoSeries([], crs=crs))
+    lines = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=crs)
+    merged = lines.merge(table, on="network_id", how="left")
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=crs)
+
+
+def _summary(  # noqa: PLR0913
+    path: Path,
+    scenario: Scenario,
+    tiles: list[Tile],
+    summaries: list[TileSummary],
+    layers: RegionLayers,
+    table: pd.DataFrame,
+    clock: dict[str, float],
+    tile_km: float,
+    halo_m: float,
+) -> dict[str, Any]:
+    per_step: dict[str, float] = {}
+    for s in summaries:
+        for k, v in s.timings_s:
+            per_step[k] = per_step.get(k, 0.0) + v
+    zones = layers.zones
+    return {
         "inputs": path.name,
-        "scheduler": "synchronous" if synchronous else (scheduler or "local cluster"),
-        "timings_s": {
-            "plan": round(t1 - t0, 3),
-            "tiles": round(t2 - t1, 3),
-            "merge_and_density": round(t3 - t2, 3),
-        },
+        "scenario": scenario.name,
+        "crs": layers.crs.to_string(),
+        "tile_km": tile_km,
+        "halo_m": halo_m,
+        "n_tiles": len(tiles),
+        "n_tiles_with_buildings": len(layers.tile_ids),
+        "n_buildings": layers.n_buildings,
+        "total_heat_demand_mwh_per_a": layers.heat_demand_mwh_per_a,
+        "n_street_segments": len(layers.street_lhd),
+        "n_clusters": len(layers.clusters),
+        "n_opportunity_areas": len(layers.opportunity_areas),
+        "n_zones": len(zones),
+        "n_zones_passing": int(zones["passes"].sum()) if len(zones) else 0,
+        "n_zones_joined_across_tiles": layers.n_zones_joined,
+        "n_candidates": len(table),
+        "n_candidates_viable": int(table["viable"].sum()) if len(table) else 0,
+        "peak_worker_memory_mb": round(max((s.peak_memory_mb for s in summaries), default=0.0)),
+        "timings_s": {k: round(v, 3) for k, v in clock.items()},
+        "tile_task_seconds": {k: round(v, 3) for k, v in per_step.items()},
+        "tile_task_seconds_total": round(sum(per_step.values()), 3),
     }
-    return RegionResults(scenario, tuple(tiles), crs, buildings, raster, areas, summary)

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyproj
+import shapely
 
 from heatmap.errors import InputError
 
-__all__ = ["Tile", "owned", "tile_grid"]
+__all__ = ["Tile", "owned", "owned_geometries", "segment_keys", "tile_grid"]
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,31 @@ class Tile:
         """The read square as W, S, E, N degrees (the envelope of its projected corners)."""
         to_deg = pyproj.Transformer.from_crs(crs, 4326, always_xy=True)
         x0, y0, x1, y1 = self.read_bounds_m
-        lon, lat = to_deg.transform([x0, x1, x1, x0], [y0, y0, y1, y1])
-        return min(lon), min(lat), max(lon), max(lat)
+        finite = [v if math.isfinite(v) else 0.0 for v in (x0, y0, x1, y1)]
+        xs = [finite[0], finite[2], finite[2], finite[0]]
+        ys = [finite[1], finite[1], finite[3], finite[3]]
+        lon, lat = to_deg.transform(xs, ys)
+        w, s, e, n = min(lon), min(lat), max(lon), max(lat)
+        # an open side (the region's edge) reads everything beyond it
+        return (
+            -180.0 if x0 == -math.inf else w,
+            -90.0 if y0 == -math.inf else s,
+            180.0 if x1 == math.inf else e,
+            90.0 if y1 == math.inf else n,
+        )
+
+    def near_read_edge(self, geoms: np.ndarray, margin_m: float) -> np.ndarray:
+        """Which geometries come within ``margin_m`` of the read square's edge.
+
+        What the tile finds there may go on beyond what it read (a cluster or zone cut by the
+        halo); an open side (the region's edge) has nothing beyond it.
+        """
+        x0, y0, x1, y1 = self.read_bounds_m
+        inner = (x0 + margin_m, y0 + margin_m, x1 - margin_m, y1 - margin_m)
+        inner = tuple(v if math.isfinite(v) else math.copysign(1e12, v) for v in inner)
+        if inner[0] >= inner[2] or inner[1] >= inner[3]:
+            return np.ones(len(geoms), dtype=bool)
+        return ~shapely.within(geoms, shapely.box(*inner))
 
 
 def tile_grid(
@@ -50,7 +74,7 @@ def tile_grid(
     >>> [t.tile_id for t in tiles]
     ['T000_000', 'T001_000', 'T002_000']
     >>> tiles[1].bounds_m, tiles[1].read_bounds_m  # the middle tile owns its square in x
-    ((1000.0, -inf, 2000.0, inf), (900.0, -100.0, 2100.0, 1100.0))
+    ((1000.0, -inf, 2000.0, inf), (900.0, -inf, 2100.0, inf))
     """
     if not tile_km > 0:
         msg = f"--tile-km must be > 0, got {tile_km}"
@@ -67,15 +91,15 @@ def tile_grid(
     for j in range(ny):
         for i in range(nx):
             a, b = x0 + i * size, y0 + j * size
-            read = (a - halo_m, b - halo_m, a + size + halo_m, b + size + halo_m)
-            # the outer tiles own what lies beyond the region's edge too (an extract holds
-            # whole ways that reach past its box)
+            # the outer tiles own (and read) what lies beyond the region's edge too: an
+            # extract holds whole ways that reach past its header's box
             own = (
                 -far if i == 0 else a,
                 -far if j == 0 else b,
                 far if i == nx - 1 else a + size,
                 far if j == ny - 1 else b + size,
             )
+            read = (own[0] - halo_m, own[1] - halo_m, own[2] + halo_m, own[3] + halo_m)
             tiles.append(Tile(f"T{i:03d}_{j:03d}", own, read))
     return tiles
 
@@ -90,3 +114,42 @@ def owned(tile: Tile, xy: np.ndarray) -> np.ndarray:
     x0, y0, x1, y1 = tile.bounds_m
     x, y = xy[:, 0], xy[:, 1]
     return (x >= x0) & (x < x1) & (y >= y0) & (y < y1)
+
+
+def owned_geometries(tile: Tile, geoms: np.ndarray) -> np.ndarray:
+    """Which geometries the tile owns: those whose anchor point lies in its own square.
+
+    The anchor point of a line is its midpoint along its length, of anything else its
+    representative point (always inside a polygon), so every tile finds the same point.
+    """
+    lines = shapely.get_type_id(geoms) == shapely.GeometryType.LINESTRING
+    pts = np.empty(len(geoms), dtype=object)
+    if lines.any():
+        pts[lines] = shapely.line_interpolate_point(geoms[lines], 0.5, normalized=True)
+    if (~lines).any():
+        pts[~lines] = shapely.point_on_surface(geoms[~lines])
+    xy = (
+        shapely.get_coordinates(pts.astype(object)).reshape(-1, 2) if len(pts) else np.empty((0, 2))
+    )
+    return owned(tile, xy)
+
+
+def segment_keys(geoms: np.ndarray, *, decimals: int = 1) -> np.ndarray:
+    """A key per street segment from its two ends and length (0.1 m), whichever way it runs.
+
+    Every tile, and a run in one process, gives a segment the same key, so segments and the
+    zones made of them can be matched across tiles.
+
+    >>> from shapely import LineString
+    >>> segment_keys(np.array([LineString([(5, 0), (0, 0.04)]), LineString([(0, 0), (5, 0)])]))
+    array(['0.0 0.0|5.0 0.0|5.0', '0.0 0.0|5.0 0.0|5.0'], dtype=object)
+    """
+    a = np.round(shapely.get_coordinates(shapely.get_point(geoms, 0)), decimals) + 0.0
+    b = np.round(shapely.get_coordinates(shapely.get_point(geoms, -1)), decimals) + 0.0
+    length = np.round(shapely.length(geoms), decimals) + 0.0
+    out = []
+    for (ax, ay), (bx, by), n in zip(a.tolist(), b.tolist(), length.tolist(), strict=True):
+        p, q = f"{ax:.{decimals}f} {ay:.{decimals}f}", f"{bx:.{decimals}f} {by:.{decimals}f}"
+        ends = f"{p}|{q}" if (ax, ay) <= (bx, by) else f"{q}|{p}"
+        out.append(f"{ends}|{n:.{decimals}f}")
+    return np.array(out, dtype=object)

@@ -32,8 +32,11 @@ from heatmap.schema import HEAT_DEMAND_MWH_PER_A
 __all__ = [
     "DensityParams",
     "DensityRaster",
+    "anchor_count_grid",
     "heat_density_raster",
     "opportunity_areas",
+    "opportunity_areas_from_grids",
+    "street_length_grid",
     "write_geotiff",
 ]
 
@@ -277,8 +280,17 @@ def write_geotiff(
     return target
 
 
-def _street_length_grid(streets: gpd.GeoDataFrame, raster: DensityRaster) -> np.ndarray:
-    """Street length per cell (m), by sampling each line every cell/10 m (vectorised)."""
+def street_length_grid(streets: gpd.GeoDataFrame, raster: DensityRaster) -> np.ndarray:
+    """Street length per cell of ``raster`` (m), by sampling each line every cell/10 m.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> r = DensityRaster(np.zeros((1, 2)), Affine(100.0, 0, 0, 0, -100.0, 100.0), None, 100.0)
+    >>> s = gpd.GeoDataFrame(geometry=[LineString([(50, 50), (150, 50)])])
+    >>> street_length_grid(s, r).tolist()
+    [[50.0, 50.0]]
+    """
     lines = shapely.get_parts(streets.geometry.to_numpy())
     lines = lines[shapely.get_type_id(lines) == 1]
     step = raster.cell_size_m / 10.0
@@ -360,16 +372,42 @@ def opportunity_areas(
     cell_ha = raster.cell_size_m**2 / M2_PER_HA
     if streets is not None and len(streets):
         s = streets.to_crs(raster.crs) if streets.crs != raster.crs else streets
-        street_m = _street_length_grid(s, raster)
+        street_m = street_length_grid(s, raster)
         lhd_method = "area demand / street length inside the area"
     else:
         street_m = np.full(demand.shape, params.street_length_m_per_ha * cell_ha)
         lhd_method = f"area demand / (area x {params.street_length_m_per_ha:g} m street per ha)"
-    anchors = buildings[buildings[HEAT_DEMAND_MWH_PER_A] >= params.anchor_threshold_mwh_per_a]
-    ac = shapely.centroid(anchors.geometry.to_numpy())
-    anchor_grid = _bin(
-        shapely.get_x(ac), shapely.get_y(ac), np.ones(len(ac)), raster.transform, demand.shape
+    anchor_grid = anchor_count_grid(buildings, raster, params.anchor_threshold_mwh_per_a)
+    return opportunity_areas_from_grids(
+        raster, street_m, anchor_grid, params=params, lhd_method=lhd_method
     )
+
+
+def anchor_count_grid(
+    buildings: gpd.GeoDataFrame, raster: DensityRaster, threshold_mwh_per_a: float
+) -> np.ndarray:
+    """Anchor loads (demand at or above the threshold) per cell of ``raster``, by centroid."""
+    anchors = buildings[buildings[HEAT_DEMAND_MWH_PER_A] >= threshold_mwh_per_a]
+    ac = shapely.centroid(anchors.geometry.to_numpy())
+    shape = raster.density_mwh_per_ha_a.shape
+    return _bin(shapely.get_x(ac), shapely.get_y(ac), np.ones(len(ac)), raster.transform, shape)
+
+
+def opportunity_areas_from_grids(
+    raster: DensityRaster,
+    street_m: np.ndarray,
+    anchor_grid: np.ndarray,
+    *,
+    params: DensityParams,
+    lhd_method: str,
+) -> gpd.GeoDataFrame:
+    """Opportunity areas from the unsmoothed raster, street length and anchors per cell.
+
+    The rules of :func:`opportunity_areas`, which prepares the grids from buildings and streets;
+    a region run sums the grids of its tiles and calls this on the whole region.
+    """
+    demand = raster.demand_mwh_per_a
+    cell_ha = raster.cell_size_m**2 / M2_PER_HA
     with np.errstate(divide="ignore", invalid="ignore"):
         cell_lhd = np.where(street_m > 0, demand / street_m, np.inf * (demand > 0))
     struct = np.ones((3, 3), dtype=bool)

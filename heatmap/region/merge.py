@@ -1,0 +1,296 @@
+"""Merge the tiles' layers into the region's: zones and clusters across tile edges joined.
+
+Every tile owns the buildings, street segments, clusters and opportunity areas whose anchor
+point lies in its square, so those layers are simply concatenated. Zones and clusters may run
+across tile edges: a tile reports every zone it found, and zones from different tiles that share
+a street segment are one zone seen twice. A zone seen whole by the tile that owns it is kept as
+that tile found it; one reaching the edge of what its tile read is joined with the zones it
+shares segments with, and its figures (heat, street length, LHD, anchors, rule) are recomputed
+from the region's street heat atlas. Clusters are matched the same way through the buildings
+that two tiles both labelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import networkx as nx
+import pandas as pd
+import pyarrow.parquet as pq
+import shapely
+
+from heatmap import schema
+from heatmap.region.tile_task import SEGMENT_KEY, layer_path
+from heatmap.zones.atlas import StreetAtlas
+from heatmap.zones.candidate_zones import ZONE_COLUMNS, candidate_zones
+from heatmap.zones.zone_params import ZoneParams
+
+__all__ = ["UnionFind", "merge_clusters", "merge_zones", "read_layer"]
+
+
+class UnionFind:
+    """Disjoint sets over hashable items (path halving, union by size).
+
+    >>> uf = UnionFind()
+    >>> uf.union("a", "b"); uf.union("c", "d"); uf.union("b", "d")
+    >>> uf.find("a") == uf.find("c"), uf.find("a") == uf.find("e")
+    (True, False)
+    """
+
+    def __init__(self) -> None:
+        self._parent: dict[Hashable, Hashable] = {}
+        self._size: dict[Hashable, int] = {}
+
+    def find(self, x: Hashable) -> Hashable:
+        """The representative of ``x``'s set (``x`` joins as a set of its own if new)."""
+        parent = self._parent
+        if x not in parent:
+            parent[x], self._size[x] = x, 1
+            return x
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: Hashable, b: Hashable) -> None:
+        """Join the sets of ``a`` and ``b``."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        if self._size[ra] < self._size[rb]:
+            ra, rb = rb, ra
+        self._parent[rb] = ra
+        self._size[ra] += self._size[rb]
+
+    def join_all(self, items: Sequence[Hashable]) -> None:
+        """Join the sets of all ``items``."""
+        for other in items[1:]:
+            self.union(items[0], other)
+
+
+def read_layer(
+    work_dir: str | Path, tile_ids: Iterable[str], layer: str, columns: list[str] | None = None
+) -> gpd.GeoDataFrame | pd.DataFrame:
+    """One layer of every tile, concatenated (a plain frame when ``columns`` has no geometry)."""
+    frames = []
+    for tid in tile_ids:
+        path = layer_path(work_dir, tid, layer)
+        if not path.is_file():
+            continue
+        meta = pq.read_schema(path).metadata or {}
+        if b"geo" not in meta or (columns is not None and "geometry" not in columns):
+            frames.append(pd.read_parquet(path, columns=columns))
+        else:
+            frames.append(gpd.read_parquet(path, columns=columns))
+    if not frames:
+        return pd.DataFrame(columns=columns or [])
+    out = pd.concat(frames, ignore_index=True)
+    if "geometry" in out.columns:
+        crs = next((f.crs for f in frames if isinstance(f, gpd.GeoDataFrame)), None)
+        return gpd.GeoDataFrame(out, geometry="geometry", crs=crs)
+    return out
+
+
+def _key_groups(keys: pd.Series) -> pd.Series:
+    """A group per row: rows whose key lists share a key are one group."""
+    uf = UnionFind()
+    by_key: dict[str, list[int]] = {}
+    for i, ks in enumerate(keys):
+        uf.find(i)
+        for k in ks:
+            by_key.setdefault(k, []).append(i)
+    for members in by_key.values():
+        uf.join_all(members)
+    return pd.Series([uf.find(i) for i in range(len(keys))], index=keys.index)
+
+
+def _sub_atlas(
+    keys: list[str], segments: gpd.GeoDataFrame, assigned: pd.DataFrame
+) -> tuple[StreetAtlas, nx.Graph]:
+    """The region atlas restricted to some segments, with their ends as graph nodes.
+
+    A segment's ends are read from its key, so every tile's segment meets its neighbours'.
+    """
+    seg = segments.reindex(sorted(set(keys))).dropna(subset=[schema.LENGTH_M])
+    ends = seg.index.to_series().str.split("|")
+    seg = seg.assign(u=ends.str[0].to_numpy(), v=ends.str[1].to_numpy())
+    seg.index = pd.Index(seg.index.to_numpy(), name=schema.SEGMENT_ID)
+    mine = assigned[assigned[SEGMENT_KEY].isin(set(seg.index))]
+    assignment = pd.DataFrame(
+        {
+            schema.SEGMENT_ID: mine[SEGMENT_KEY].to_numpy(),
+            schema.HEAT_DEMAND_MWH_PER_A: mine[schema.HEAT_DEMAND_MWH_PER_A].to_numpy(),
+        },
+        index=pd.Index(mine[schema.BUILDING_ID].astype(str), name=schema.BUILDING_ID),
+    )
+    G = nx.Graph()
+    G.add_nodes_from(pd.unique(pd.concat([seg["u"], seg["v"]])))
+    atlas = StreetAtlas(gpd.GeoDataFrame(seg, geometry="geometry", crs=segments.crs), assignment)
+    return atlas, G
+
+
+def _regrown(
+    keys: list[str],
+    segments: gpd.GeoDataFrame,
+    assigned: pd.DataFrame,
+    context: tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None],
+    params: ZoneParams,
+) -> pd.DataFrame:
+    """Grow the zones again over the joined segments, as a single run grows them."""
+    atlas, G = _sub_atlas(keys, segments, assigned)
+    if atlas.segments.empty:
+        return pd.DataFrame()
+    clusters, areas = context
+    bounds = shapely.box(*atlas.segments.total_bounds)
+    zs = candidate_zones(
+        atlas,
+        G,
+        params=params,
+        clusters=None if clusters is None else clusters[clusters.intersects(bounds)],
+        opportunity_areas=None if areas is None else areas[areas.intersects(bounds)],
+    )
+    out = zs.zones.copy()
+    by_zone = zs.segment_zone.groupby(zs.segment_zone).groups
+    out["segment_keys"] = [sorted(map(str, by_zone.get(z, []))) for z in out.index]
+    out["old_group"] = [("", g) for g in out["group_id"]]
+    out["old_id"] = [("", z) for z in out.index]
+    return out.reset_index(drop=True)
+
+
+def _views(zones: pd.DataFrame) -> pd.DataFrame:
+    """One row per grown area each tile found: its zones, segment keys and whether it is cut."""
+    zones = zones.assign(_keys=zones["segment_keys"].fillna("").str.split(","))
+    views = zones.groupby(["tile_id", "group_id"], sort=True).agg(
+        keys=("_keys", lambda ks: sorted({k for lst in ks for k in lst if k})),
+        cut=("cut", "any"),
+        owned=("owned", "any"),
+    )
+    return views.reset_index()
+
+
+def merge_zones(
+    zones: gpd.GeoDataFrame,
+    segments: gpd.GeoDataFrame,
+    assigned: pd.DataFrame,
+    params: ZoneParams,
+    *,
+    context: tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None] = (None, None),
+) -> tuple[gpd.GeoDataFrame, pd.Series, int]:
+    """Join the tiles' zones into the region's, numbered by heat (``Z01`` largest).
+
+    Each tile grows zones over what it read; a grown area (the zones split from one contiguous
+    area share a ``group_id``) may be seen by several tiles. Areas seen by different tiles that
+    share a street segment are one. When some tile saw the area whole (no part within the
+    widest gap of the edge of what it read), its zones are kept as that tile found them; else
+    the zones are grown again over the joined segments of the region's atlas.
+
+    Parameters
+    ----------
+    zones
+        Every tile's zones: ``tile_id``, ``zone_id``, ``group_id``, ``segment_keys``, ``owned``,
+        ``cut`` and the figures of :class:`heatmap.zones.candidate_zones.ZoneSet`.
+    segments
+        The region's street heat atlas, one row per segment (its owner's), ``segment_key``.
+    assigned
+        The region's buildings with demand that joined a segment: ``building_id``,
+        ``segment_key``, ``heat_demand_mwh_per_a``.
+    params
+        The zone rules.
+    context
+        The region's clusters and LHD-rule opportunity areas (segments meeting them qualify).
+
+    Returns
+    -------
+    zones, segment_zone, n_regrown
+        The region's zones (index ``zone_id``), ``segment_key`` → ``zone_id``, and how many
+        areas were grown again across tile edges.
+    """
+    seg = segments.set_index(SEGMENT_KEY)
+    crs = segments.crs
+    parts: list[pd.DataFrame] = []
+    n_regrown = 0
+    if len(zones):
+        zones = zones.reset_index(drop=True)
+        views = _views(zones)
+        groups = _key_groups(views["keys"])
+        for _, members in views.groupby(groups.to_numpy(), sort=False):
+            whole = members[~members["cut"].astype(bool)]
+            if len(whole):
+                best = whole.sort_values(["owned", "tile_id"], ascending=[False, True]).iloc[0]
+                mine = zones[
+                    (zones["tile_id"] == best["tile_id"]) & (zones["group_id"] == best["group_id"])
+                ].copy()
+                mine["segment_keys"] = mine["segment_keys"].fillna("").str.split(",")
+                mine["old_group"] = list(zip(mine["tile_id"], mine["group_id"], strict=True))
+                mine["old_id"] = list(zip(mine["tile_id"], mine["zone_id"], strict=True))
+                parts.append(mine)
+            else:
+                keys = sorted({k for ks in members["keys"] for k in ks})
+                parts.append(_regrown(keys, seg, assigned, context, params))
+                n_regrown += 1
+    table = pd.concat([p for p in parts if len(p)], ignore_index=True) if parts else None
+    if table is None or table.empty:
+        empty = gpd.GeoDataFrame(
+            columns=list(ZONE_COLUMNS), geometry=gpd.GeoSeries([], crs=crs), crs=crs
+        )
+        return empty.rename_axis("zone_id"), pd.Series(dtype=object, name="zone_id"), 0
+    table["first_key"] = [min(k) if len(k) else "" for k in table["segment_keys"]]
+    table = table.sort_values([schema.HEAT_DEMAND_MWH_PER_A, "first_key"], ascending=[False, True])
+    width = max(2, len(str(len(table))))
+    table.index = pd.Index([f"Z{i + 1:0{width}d}" for i in range(len(table))], name="zone_id")
+    new_of_old = dict(zip(table["old_id"], table.index, strict=True))
+    table["group_id"] = [
+        new_of_old.get(g, zid) for zid, g in zip(table.index, table["old_group"], strict=True)
+    ]
+    segment_zone = (
+        table["segment_keys"].explode().rename(SEGMENT_KEY).reset_index().set_index(SEGMENT_KEY)
+    )["zone_id"]
+    segment_zone = segment_zone[~segment_zone.index.duplicated(keep="first")]
+    out = gpd.GeoDataFrame(table[list(ZONE_COLUMNS)], geometry=table["geometry"].to_list(), crs=crs)
+    out["passes"] = out["passes"].astype(bool)
+    return out, segment_zone, n_regrown
+
+
+def merge_clusters(
+    clusters: gpd.GeoDataFrame, labels: pd.DataFrame
+) -> tuple[gpd.GeoDataFrame, pd.Series]:
+    """Name the region's clusters and give each building the cluster it belongs to.
+
+    Parameters
+    ----------
+    clusters
+        Every tile's owned clusters: ``tile_id``, ``cluster_id`` and their figures.
+    labels
+        Every label a tile gave a building it read: ``building_id``, ``tile_id``,
+        ``cluster_id`` (the tile's own ids).
+
+    Returns
+    -------
+    clusters, building_cluster
+        The clusters indexed by region id (``<tile_id>-<cluster_id>`` of the tile that owns
+        it), and each labelled building's region cluster id.
+    """
+    uf = UnionFind()
+    for _, rows in labels.groupby(schema.BUILDING_ID, sort=False):
+        uf.join_all(list(zip(rows["tile_id"], rows[schema.CLUSTER_ID], strict=True)))
+    region_id: dict[Hashable, str] = {}
+    for tid, cid in zip(clusters["tile_id"], clusters[schema.CLUSTER_ID], strict=True):
+        region_id.setdefault(uf.find((tid, cid)), f"{tid}-{cid}")
+    out = clusters.copy()
+    out.index = pd.Index(
+        [f"{t}-{c}" for t, c in zip(out["tile_id"], out[schema.CLUSTER_ID], strict=True)],
+        name=schema.CLUSTER_ID,
+    )
+    out = out.drop(columns=[schema.CLUSTER_ID])
+    firsts = labels.drop_duplicates(schema.BUILDING_ID)
+    building_cluster = pd.Series(
+        [
+            region_id.get(uf.find((t, c)), "")
+            for t, c in zip(firsts["tile_id"], firsts[schema.CLUSTER_ID], strict=True)
+        ],
+        index=pd.Index(firsts[schema.BUILDING_ID], name=schema.BUILDING_ID),
+        name=schema.CLUSTER_ID,
+    )
+    return out, building_cluster

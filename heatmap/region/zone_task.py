@@ -1,0 +1,184 @@
+"""One candidate zone of a region appraised as its own task, with the pipeline's appraisal.
+
+The task reads the buildings and streets around its zone (the zone's box plus a margin) from the
+tiles' GeoParquet layers, builds the street graph and heat atlas there, turns the zone into its
+candidate networks (split when one energy centre cannot carry it) and appraises each one exactly
+as a single run does (:func:`heatmap.pipeline.candidates.appraise_specs`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import shapely
+
+from heatmap import schema
+from heatmap.design import sizing
+from heatmap.ingest import weather
+from heatmap.pipeline.candidates import AreaContext, appraise_specs, candidate_specs
+from heatmap.pipeline.ranking import candidate_route_lines
+from heatmap.pipeline.scenario import Scenario
+from heatmap.region.tile_task import layer_path
+from heatmap.routing import graph as network
+from heatmap.routing.passages import avoid_buildings
+from heatmap.zones import atlas as street_atlas
+
+__all__ = ["ZoneTask", "appraise_zone", "zones_to_plan"]
+
+logger = logging.getLogger(__name__)
+
+
+def zones_to_plan(zones: pd.DataFrame) -> pd.DataFrame:
+    """The zones that become candidate networks, as in a single run.
+
+    Zones that pass their rule; when none does, the failing zones with at least one anchor load.
+    """
+    passing = zones[zones["passes"].astype(bool)]
+    if len(passing) or "n_anchors" not in zones.columns:
+        return passing if len(passing) else zones
+    return zones[zones["n_anchors"] >= 1]
+
+
+@dataclass(frozen=True)
+class ZoneTask:
+    """What one zone's task needs.
+
+    Attributes
+    ----------
+    zone
+        One-row frame of the zone (index ``zone_id``; ``passes``, ``reason``, ``rule``).
+    building_ids
+        The zone's buildings.
+    bounds_m
+        The box to read buildings and streets from (the zone's box plus the margin), m.
+    tile_ids
+        The tiles whose squares meet that box.
+    clusters
+        The region's clusters its buildings belong to, indexed by region cluster id.
+    building_cluster
+        Region cluster id of each of the zone's buildings.
+    """
+
+    zone: pd.DataFrame
+    building_ids: tuple[str, ...]
+    bounds_m: tuple[float, float, float, float]
+    tile_ids: tuple[str, ...]
+    clusters: gpd.GeoDataFrame | None
+    building_cluster: dict[str, str]
+
+
+def _read_around(
+    work_dir: str, tile_ids: Sequence[str], layer: str, bounds: tuple[float, float, float, float]
+) -> gpd.GeoDataFrame:
+    frames = []
+    for tid in tile_ids:
+        path = layer_path(work_dir, tid, layer)
+        if path.is_file():
+            frame = gpd.read_parquet(path)
+            frames.append(frame[frame.intersects(shapely.box(*bounds))])
+    if not frames:
+        return gpd.GeoDataFrame()
+    out = pd.concat(frames)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=frames[0].crs)
+
+
+def _graph_around(
+    G: nx.Graph, buildings: gpd.GeoDataFrame, margin_m: float
+) -> Callable[[Sequence[str]], nx.Graph]:
+    """``graph_for(building_ids)``: the part of ``G`` within ``margin_m`` of those buildings."""
+    nodes = np.array(list(G.nodes), dtype=object)
+    xy = np.array([[G.nodes[n]["x"], G.nodes[n]["y"]] for n in nodes], dtype=float).reshape(-1, 2)
+
+    def graph_for(building_ids: Sequence[str]) -> nx.Graph:
+        x0, y0, x1, y1 = buildings.loc[list(building_ids)].total_bounds
+        inside = (
+            (xy[:, 0] >= x0 - margin_m)
+            & (xy[:, 0] <= x1 + margin_m)
+            & (xy[:, 1] >= y0 - margin_m)
+            & (xy[:, 1] <= y1 + margin_m)
+        )
+        keep = set(nodes[inside].tolist())
+        keep |= {m for n in list(keep) for m in G.neighbors(n)}
+        return G.subgraph(keep).copy()
+
+    return graph_for
+
+
+def appraise_zone(
+    task: ZoneTask, work_dir: str, scenario: Scenario, wx: weather.Weather
+) -> tuple[list[dict[str, Any]], gpd.GeoDataFrame]:
+    """Appraise the candidate networks of one zone.
+
+    Parameters
+    ----------
+    task
+        The zone, its buildings and where to read them (:class:`ZoneTask`).
+    work_dir
+        The run's work folder (the tiles' layers).
+    scenario
+        Every stage's parameters.
+    wx
+        The run's weather.
+
+    Returns
+    -------
+    rows, routes
+        One candidate-table row per candidate network, and their routes as lines.
+    """
+    params = scenario.candidates
+    buildings = _read_around(work_dir, task.tile_ids, "buildings", task.bounds_m)
+    buildings = buildings.set_index(schema.BUILDING_ID)
+    buildings = buildings[~buildings.index.duplicated()]
+    cluster_col = (
+        buildings[schema.CLUSTER_ID].astype(object).where(buildings[schema.CLUSTER_ID].notna(), "")
+    )
+    buildings[schema.CLUSTER_ID] = [
+        task.building_cluster.get(str(b), "" if c == "" else f"~{c}")
+        for b, c in zip(buildings.index, cluster_col, strict=True)
+    ]
+    streets = _read_around(work_dir, task.tile_ids, "streets", task.bounds_m)
+    G, passages = avoid_buildings(
+        network.build_street_graph(streets, params=scenario.network),
+        buildings,
+        params=scenario.network,
+    )
+    G.graph["passages"] = passages
+    atlas = street_atlas.street_heat_atlas(
+        buildings,
+        G,
+        params=scenario.zones,
+        anchor_threshold_mwh_per_a=scenario.demand.anchor_threshold_mwh_per_a,
+        streets=streets,
+    )
+    building_node = atlas.assignment[schema.SEGMENT_ID].map(atlas.segments["u"])
+    members = [b for b in task.building_ids if b in buildings.index]
+    zone_id = str(task.zone.index[0])
+    capacity_kw = scenario.route.max_network_peak_kw or sizing.max_capacity_kw(
+        params=scenario.sizing
+    )
+    specs = candidate_specs(
+        task.zone,
+        pd.Series(zone_id, index=pd.Index(members, name=schema.BUILDING_ID), dtype=object),
+        buildings,
+        building_node,
+        G,
+        capacity_kw=capacity_kw,
+        params=params,
+    )
+    context = AreaContext(
+        buildings=buildings,
+        weather=wx,
+        graph_for=_graph_around(G, buildings, params.zone_margin_m),
+        clusters=task.clusters,
+        street_lhd=atlas.segments,
+    )
+    rows, appraisals = appraise_specs(specs, scenario, context, params=params)
+    routes = candidate_route_lines([a.network for a in appraisals.values()], buildings.crs)
+    return rows, routes
