@@ -82,10 +82,11 @@ def density_mosaic(
     """
     cell = params.cell_size_m
     parts = [s for s in summaries if s.grids]
-    r0 = min(s.demand_extent[0] for s in parts)
-    c0 = min(s.demand_extent[1] for s in parts)
-    r1 = max(s.demand_extent[2] for s in parts)
-    c1 = max(s.demand_extent[3] for s in parts)
+    owners = [s for s in parts if s.n_buildings]
+    r0 = min(s.demand_extent[0] for s in owners)
+    c0 = min(s.demand_extent[1] for s in owners)
+    r1 = max(s.demand_extent[2] for s in owners)
+    c1 = max(s.demand_extent[3] for s in owners)
     sums = [np.zeros((r1 - r0, c1 - c0)) for _ in range(3)]
     for s in parts:
         gr, gc = s.grid_origin

@@ -34,11 +34,12 @@ from heatmap.ingest.pbf import pbf_bbox
 from heatmap.pipeline.area import load_weather
 from heatmap.pipeline.ranking import candidate_table
 from heatmap.pipeline.scenario import Scenario
-from heatmap.region.engine import Engine, compute_with
+from heatmap.region.engine import Compute, Engine, compute_with
+from heatmap.region.extract import extract_bbox
 from heatmap.region.merge import merge_clusters, merge_zones, read_layer
 from heatmap.region.region_layers import RegionLayers, density_mosaic, write_region_ids
 from heatmap.region.tile_task import SEGMENT_KEY, TileSummary, lhd_rule_areas, run_tile
-from heatmap.region.tiling import Tile, tile_grid
+from heatmap.region.tiling import Tile, group_tiles, read_bbox_of, tile_grid
 from heatmap.region.zone_task import ZoneTask, appraise_zone, zones_to_plan
 from heatmap.zones.density import DensityRaster
 
@@ -118,6 +119,25 @@ def plan_tiles(
     x0, y0 = (math.floor(float(v) / cell) * cell for v in corners[:2])
     x1, y1 = (float(v) for v in corners[2:])
     return crs, tile_grid((x0, y0, x1, y1), tile_km=tile_km, halo_m=halo_m)
+
+
+def _cut_blocks(
+    path: Path, tiles: list[Tile], crs: pyproj.CRS, work: Path, compute: Compute
+) -> dict[str, str]:
+    """The file each tile cuts itself from: the region's extract, or its block's cut of it.
+
+    Every cut reads its source through, so with many tiles the region is first cut into about
+    the square root of their number of blocks (one task each), and each tile reads its block.
+    """
+    per_side = max(1, round(len(tiles) ** 0.25))
+    if per_side == 1:
+        return {t.tile_id: str(path) for t in tiles}
+    blocks = group_tiles(tiles, per_side)
+    cut = dask.delayed(extract_bbox, pure=True)
+    files = {b: str(work / "blocks" / f"{b}.osm.pbf") for b in blocks}
+    (work / "blocks").mkdir(parents=True, exist_ok=True)
+    compute([cut(str(path), read_bbox_of(ts, crs), files[b]) for b, ts in blocks.items()], "blocks")
+    return {t.tile_id: files[b] for b, ts in blocks.items() for t in ts}
 
 
 def _merge(
@@ -264,15 +284,18 @@ def run_region(
     engine = engine or Engine()
     with compute_with(engine) as compute:
         t = time.perf_counter()
+        sources = _cut_blocks(path.resolve(), tiles, crs, work.resolve(), compute)
+        clock["blocks"] = time.perf_counter() - t
+        t = time.perf_counter()
         run = dask.delayed(run_tile, pure=True)
         summaries: list[TileSummary] = compute(
-            [run(str(path.resolve()), tl, crs_text, scenario, str(work.resolve())) for tl in tiles],
+            [run(sources[tl.tile_id], tl, crs_text, scenario, str(work.resolve())) for tl in tiles],
             "tiles",
         )
         clock["tiles"] = time.perf_counter() - t
         t = time.perf_counter()
-        with_buildings = [s.tile_id for s in summaries if s.n_buildings]
-        if not with_buildings:
+        with_buildings = [s.tile_id for s in summaries if s.written]
+        if not any(s.n_buildings for s in summaries):
             msg = f"{path}: no buildings in the region; check the extract and its bbox"
             raise InputError(msg)
         layers = _merge(

@@ -65,6 +65,8 @@ class TileSummary:
         Street segments, zones (owned) and clusters the tile owns.
     n_zones_cut
         Owned zones that reach the edge of what the tile read (merged with the neighbours').
+    written
+        Whether the tile found buildings and streets and wrote its layers.
     grids
         Per density cell of the region grid: the owned buildings' demand (MWh/a), the owned
         streets' length (m) and the owned anchor loads.
@@ -87,6 +89,7 @@ class TileSummary:
     n_zones: int = 0
     n_clusters: int = 0
     n_zones_cut: int = 0
+    written: bool = False
     grids: tuple[np.ndarray, ...] = dataclasses.field(default=(), repr=False)
     grid_origin: tuple[int, int] = (0, 0)
     demand_extent: tuple[int, int, int, int] = (0, 0, 0, 0)
@@ -124,9 +127,15 @@ def _density_grids(
 ) -> tuple[tuple[np.ndarray, ...], tuple[int, int], tuple[int, int, int, int]]:
     """Demand, street length and anchors per cell of the owned buildings and streets."""
     cell = params.cell_size_m
-    extent = _cell_extent(density.heat_density_raster(buildings, cell_size_m=cell))
-    r0, c0, r1, c1 = extent
-    x0, y0, x1, y1 = c0 * cell, -r1 * cell, c1 * cell, -r0 * cell
+    if buildings.empty and streets.empty:
+        return (), (0, 0), (0, 0, 0, 0)
+    x0 = y0 = np.inf
+    x1 = y1 = -np.inf
+    extent = (0, 0, 0, 0)  # no cell: the tile owns no building
+    if len(buildings):
+        extent = _cell_extent(density.heat_density_raster(buildings, cell_size_m=cell))
+        r0, c0, r1, c1 = extent
+        x0, y0, x1, y1 = c0 * cell, -r1 * cell, c1 * cell, -r0 * cell
     if len(streets):
         sx0, sy0, sx1, sy1 = streets.total_bounds
         x0, y0, x1, y1 = min(x0, sx0), min(y0, sy0), max(x1, sx1), max(y1, sy1)
@@ -316,6 +325,7 @@ def run_tile(
         n_zones=len(own_z),
         n_clusters=len(clusters),
         n_zones_cut=int(own_z["cut"].sum()),
+        written=True,
         grids=grids,
         grid_origin=origin,
         demand_extent=extent,

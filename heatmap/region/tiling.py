@@ -17,7 +17,15 @@ import shapely
 
 from heatmap.errors import InputError
 
-__all__ = ["Tile", "owned", "owned_geometries", "segment_keys", "tile_grid"]
+__all__ = [
+    "Tile",
+    "group_tiles",
+    "owned",
+    "owned_geometries",
+    "read_bbox_of",
+    "segment_keys",
+    "tile_grid",
+]
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,8 @@ class Tile:
     tile_id: str
     bounds_m: tuple[float, float, float, float]
     read_bounds_m: tuple[float, float, float, float]
+    col: int = 0
+    row: int = 0
 
     def read_bbox_deg(self, crs: pyproj.CRS) -> tuple[float, float, float, float]:
         """The read square as W, S, E, N degrees (the envelope of its projected corners)."""
@@ -100,7 +110,7 @@ def tile_grid(
                 far if j == ny - 1 else b + size,
             )
             read = (own[0] - halo_m, own[1] - halo_m, own[2] + halo_m, own[3] + halo_m)
-            tiles.append(Tile(f"T{i:03d}_{j:03d}", own, read))
+            tiles.append(Tile(f"T{i:03d}_{j:03d}", own, read, col=i, row=j))
     return tiles
 
 
@@ -153,3 +163,27 @@ def segment_keys(geoms: np.ndarray, *, decimals: int = 1) -> np.ndarray:
         ends = f"{p}|{q}" if (ax, ay) <= (bx, by) else f"{q}|{p}"
         out.append(f"{ends}|{n:.{decimals}f}")
     return np.array(out, dtype=object)
+
+
+def group_tiles(tiles: list[Tile], per_side: int) -> dict[str, list[Tile]]:
+    """Tiles in blocks of ``per_side`` x ``per_side``, by block id (``B000_000``...).
+
+    >>> tiles = tile_grid((0.0, 0.0, 3000.0, 1000.0), tile_km=1.0, halo_m=0.0)
+    >>> {b: [t.tile_id for t in ts] for b, ts in group_tiles(tiles, 2).items()}
+    {'B000_000': ['T000_000', 'T001_000'], 'B001_000': ['T002_000']}
+    """
+    blocks: dict[str, list[Tile]] = {}
+    for t in tiles:
+        blocks.setdefault(f"B{t.col // per_side:03d}_{t.row // per_side:03d}", []).append(t)
+    return blocks
+
+
+def read_bbox_of(tiles: list[Tile], crs: pyproj.CRS) -> tuple[float, float, float, float]:
+    """The W, S, E, N degrees box that holds what every one of the tiles reads."""
+    boxes = np.array([t.read_bbox_deg(crs) for t in tiles])
+    return (
+        float(boxes[:, 0].min()),
+        float(boxes[:, 1].min()),
+        float(boxes[:, 2].max()),
+        float(boxes[:, 3].max()),
+    )
