@@ -1,13 +1,13 @@
 """Merge the tiles' layers into the region's: zones and clusters across tile edges joined.
 
-Every tile owns the buildings, street segments, clusters and opportunity areas whose anchor
-point lies in its square, so those layers are simply concatenated. Zones and clusters may run
-across tile edges: a tile reports every zone it found, and zones from different tiles that share
-a street segment are one zone seen twice. A zone seen whole by the tile that owns it is kept as
-that tile found it; one reaching the edge of what its tile read is joined with the zones it
-shares segments with, and its figures (heat, street length, LHD, anchors, rule) are recomputed
-from the region's street heat atlas. Clusters are matched the same way through the buildings
-that two tiles both labelled.
+Every tile owns the buildings, street segments and clusters whose anchor point lies in its
+square, so those layers are simply concatenated. Zones and clusters may run across tile edges.
+Zones are grown per tile over the region's atlas within what the tile reads
+(:mod:`.zone_views`); areas grown by different tiles that share a street segment are one area
+seen twice. An area some tile saw whole is kept as that tile grew it; one that every tile saw
+cut by the edge of what it read is grown again over the joined segments, so its zones and
+their figures (heat, street length, LHD, anchors, rule) are those of a single run. Clusters are
+matched through the buildings that two tiles both labelled.
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ from collections.abc import Hashable, Iterable, Sequence
 from pathlib import Path
 
 import geopandas as gpd
-import networkx as nx
 import pandas as pd
 import pyarrow.parquet as pq
 import shapely
 
 from heatmap import schema
 from heatmap.region.tile_task import SEGMENT_KEY, layer_path
-from heatmap.zones.atlas import StreetAtlas
+from heatmap.region.zone_views import sub_atlas
 from heatmap.zones.candidate_zones import ZONE_COLUMNS, candidate_zones
 from heatmap.zones.zone_params import ZoneParams
 
@@ -106,31 +105,6 @@ def _key_groups(keys: pd.Series) -> pd.Series:
     return pd.Series([uf.find(i) for i in range(len(keys))], index=keys.index)
 
 
-def _sub_atlas(
-    keys: list[str], segments: gpd.GeoDataFrame, assigned: pd.DataFrame
-) -> tuple[StreetAtlas, nx.Graph]:
-    """The region atlas restricted to some segments, with their ends as graph nodes.
-
-    A segment's ends are read from its key, so every tile's segment meets its neighbours'.
-    """
-    seg = segments.reindex(sorted(set(keys))).dropna(subset=[schema.LENGTH_M])
-    ends = seg.index.to_series().str.split("|")
-    seg = seg.assign(u=ends.str[0].to_numpy(), v=ends.str[1].to_numpy())
-    seg.index = pd.Index(seg.index.to_numpy(), name=schema.SEGMENT_ID)
-    mine = assigned[assigned[SEGMENT_KEY].isin(set(seg.index))]
-    assignment = pd.DataFrame(
-        {
-            schema.SEGMENT_ID: mine[SEGMENT_KEY].to_numpy(),
-            schema.HEAT_DEMAND_MWH_PER_A: mine[schema.HEAT_DEMAND_MWH_PER_A].to_numpy(),
-        },
-        index=pd.Index(mine[schema.BUILDING_ID].astype(str), name=schema.BUILDING_ID),
-    )
-    G = nx.Graph()
-    G.add_nodes_from(pd.unique(pd.concat([seg["u"], seg["v"]])))
-    atlas = StreetAtlas(gpd.GeoDataFrame(seg, geometry="geometry", crs=segments.crs), assignment)
-    return atlas, G
-
-
 def _regrown(
     keys: list[str],
     segments: gpd.GeoDataFrame,
@@ -139,7 +113,7 @@ def _regrown(
     params: ZoneParams,
 ) -> pd.DataFrame:
     """Grow the zones again over the joined segments, as a single run grows them."""
-    atlas, G = _sub_atlas(keys, segments, assigned)
+    atlas, G = sub_atlas(keys, segments, assigned)
     if atlas.segments.empty:
         return pd.DataFrame()
     clusters, areas = context

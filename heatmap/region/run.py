@@ -41,6 +41,7 @@ from heatmap.region.region_layers import RegionLayers, density_mosaic, write_reg
 from heatmap.region.tile_task import SEGMENT_KEY, TileSummary, lhd_rule_areas, run_tile
 from heatmap.region.tiling import Tile, group_tiles, read_bbox_of, tile_grid
 from heatmap.region.zone_task import ZoneTask, appraise_zone, zones_to_plan
+from heatmap.region.zone_views import LIGHT, tile_zone_views
 from heatmap.zones.density import DensityRaster
 
 __all__ = ["RegionResults", "plan_tiles", "run_region"]
@@ -140,20 +141,60 @@ def _cut_blocks(
     return {t.tile_id: files[b] for b, ts in blocks.items() for t in ts}
 
 
+def _near(tile: Tile, tiles: list[Tile]) -> tuple[str, ...]:
+    """The tiles whose squares meet what ``tile`` reads."""
+    x0, y0, x1, y1 = tile.read_bounds_m
+    return tuple(
+        t.tile_id
+        for t in tiles
+        if t.bounds_m[0] <= x1
+        and t.bounds_m[2] >= x0
+        and t.bounds_m[1] <= y1
+        and t.bounds_m[3] >= y0
+    )
+
+
+def _within(frame: gpd.GeoDataFrame | None, tile: Tile) -> gpd.GeoDataFrame | None:
+    """The features of ``frame`` that meet what ``tile`` reads."""
+    if frame is None or frame.empty:
+        return None
+    x0, y0, x1, y1 = (min(max(v, -1e12), 1e12) for v in tile.read_bounds_m)
+    return frame[frame.intersects(box(x0, y0, x1, y1))]
+
+
+def _zone_views(
+    compute: Compute, work: Path, tiles: list[Tile], scenario: Scenario, context: tuple[Any, Any]
+) -> pd.DataFrame:
+    """Every tile's view of the zones, grown over the region's atlas (one task per tile)."""
+    clusters, areas = context
+    grow = dask.delayed(tile_zone_views, pure=True)
+    views = compute(
+        [
+            grow(
+                t,
+                str(work),
+                list(_near(t, tiles)),
+                scenario.zones,
+                (_within(clusters, t), _within(areas, t)),
+            )
+            for t in tiles
+        ],
+        "zones",
+    )
+    frames = [v for v in views if len(v)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
 def _merge(
+    compute: Compute,
     work: Path,
-    tile_ids: list[str],
+    tiles: list[Tile],
     scenario: Scenario,
-    crs: pyproj.CRS,
     density: tuple[DensityRaster, gpd.GeoDataFrame],
 ) -> RegionLayers:
     """Merge the tiles' layers (the driver holds segments, zones and light building columns)."""
-    light = read_layer(
-        work,
-        tile_ids,
-        "buildings",
-        [schema.BUILDING_ID, "tile_id", SEGMENT_KEY, schema.HEAT_DEMAND_MWH_PER_A],
-    )
+    tile_ids = [t.tile_id for t in tiles]
+    light = read_layer(work, tile_ids, "buildings", LIGHT)
     segments = read_layer(work, tile_ids, "street_lhd")
     segments = segments.drop(columns=[c for c in (schema.SEGMENT_ID,) if c in segments.columns])
     assigned = light[light[SEGMENT_KEY].notna()]
@@ -161,12 +202,10 @@ def _merge(
         read_layer(work, tile_ids, "clusters"), read_layer(work, tile_ids, "cluster_labels")
     )
     raster, areas = density
+    context = (clusters, lhd_rule_areas(areas) if len(areas) else None)
+    views = _zone_views(compute, work, tiles, scenario, context)
     zones, segment_zone, n_joined = merge_zones(
-        read_layer(work, tile_ids, "zones"),
-        segments,
-        assigned,
-        scenario.zones,
-        context=(clusters, lhd_rule_areas(areas) if len(areas) else None),
+        views, segments, assigned, scenario.zones, context=context
     )
     segments["zone_id"] = segment_zone.reindex(segments[SEGMENT_KEY]).fillna("").to_numpy()
     width = max(6, len(str(len(segments))))
@@ -183,7 +222,7 @@ def _merge(
     return RegionLayers(
         work_dir=work,
         tile_ids=tuple(tile_ids),
-        crs=crs,
+        crs=raster.crs,
         n_buildings=len(light),
         heat_demand_mwh_per_a=float(light[schema.HEAT_DEMAND_MWH_PER_A].fillna(0.0).sum()),
         street_lhd=segments,
@@ -294,12 +333,16 @@ def run_region(
         )
         clock["tiles"] = time.perf_counter() - t
         t = time.perf_counter()
-        with_buildings = [s.tile_id for s in summaries if s.written]
+        written = {s.tile_id for s in summaries if s.written}
         if not any(s.n_buildings for s in summaries):
             msg = f"{path}: no buildings in the region; check the extract and its bbox"
             raise InputError(msg)
         layers = _merge(
-            work, with_buildings, scenario, crs, density_mosaic(summaries, scenario.density, crs)
+            compute,
+            work.resolve(),
+            [t for t in tiles if t.tile_id in written],
+            scenario,
+            density_mosaic(summaries, scenario.density, crs),
         )
         clock["merge"] = time.perf_counter() - t
         t = time.perf_counter()

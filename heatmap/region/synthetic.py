@@ -56,8 +56,13 @@ def _buildings_per_block(blocks: int, block_m: float, plot_m: float) -> int:
     return blocks * blocks * 4 * per_side
 
 
-def plan_settlements(n_buildings: int, *, seed: int = 1) -> list[Settlement]:
+def plan_settlements(
+    n_buildings: int, *, seed: int = 1, towns: int | None = None
+) -> list[Settlement]:
     """Towns and villages that together hold about ``n_buildings`` buildings.
+
+    ``towns`` sets the number of towns (sharing 60 % of the buildings); by default a town holds
+    20,000 to 60,000 buildings and a region under 5,000 buildings has none.
 
     Examples
     --------
@@ -71,6 +76,9 @@ def plan_settlements(n_buildings: int, *, seed: int = 1) -> list[Settlement]:
     rng = np.random.default_rng(seed)
     sizes: list[tuple[int, bool]] = []
     town_left = int(n_buildings * TOWN_SHARE) if n_buildings >= 5000 else 0
+    if towns is not None:
+        town_left = 0
+        sizes = [(int(n_buildings * TOWN_SHARE) // towns, True) for _ in range(towns)]
     while town_left > 0:
         n = int(min(town_left, rng.integers(20_000, 60_000)))
         sizes.append((n, True))
@@ -81,7 +89,7 @@ def plan_settlements(n_buildings: int, *, seed: int = 1) -> list[Settlement]:
         sizes.append((max(n, 50), False))
         village_left -= n
     rng.shuffle(sizes)
-    spacing = 1.2 * max(_radius_m(n, t) for n, t in sizes) * 2 + 1500.0
+    spacing = 2.0 * max(_radius_m(n, t) for n, t in sizes) + 800.0
     per_row = max(1, math.ceil(math.sqrt(len(sizes))))
     out = []
     for k, (n, town) in enumerate(sizes):
@@ -242,6 +250,7 @@ def write_synthetic_region(
     n_buildings: int,
     *,
     seed: int = 1,
+    towns: int | None = None,
     origin: tuple[float, float] = (-1.90, 52.40),
 ) -> dict[str, float]:
     """Write a synthetic region of about ``n_buildings`` buildings as an ``.osm.pbf``.
@@ -254,6 +263,9 @@ def write_synthetic_region(
         About how many buildings (the settlements' grids round it).
     seed
         Random seed: the same seed writes the same file.
+    towns
+        How many towns (default: one per 20,000 to 60,000 buildings in towns, none under 5,000
+        buildings); the rest of the buildings live in villages.
     origin
         Longitude and latitude of the region's south-west corner (default: in the West
         Midlands, so the British National Grid applies).
@@ -265,10 +277,10 @@ def write_synthetic_region(
     """
     import osmium
 
-    settlements = plan_settlements(n_buildings, seed=seed)
+    settlements = plan_settlements(n_buildings, seed=seed, towns=towns)
     lon0, lat0 = origin
     m_per_deg_lon = M_PER_DEG_LAT * math.cos(math.radians(lat0))
-    pad = 2000.0
+    pad = 300.0
     xs = [s.x_m for s in settlements]
     ys = [s.y_m for s in settlements]
     reach = max(s.blocks * s.block_m for s in settlements)

@@ -1,10 +1,10 @@
-"""One tile of a region run: cut, read, demand, density, clusters, street heat atlas and zones.
+"""One tile of a region run: cut, read, demand, density grids, clusters and street heat atlas.
 
 A tile cuts its square plus the halo out of the region's extract (:mod:`.extract`), reads the
 cut with the ordinary reader and runs the area stages of a single run on it. It keeps what it
 owns (buildings, street segments and clusters whose anchor point lies in its own square) and
-every zone it found, each marked as owned or not and as cut (reaching the edge of what the
-tile read, so it may go on in a neighbour). The layers go to GeoParquet files in the
+the demand, street length and anchor loads per density cell of what it owns. Zones are grown
+afterwards over the region's atlas (:mod:`.zone_views`). The layers go to GeoParquet files in the
 run's work folder; the task returns a small :class:`TileSummary`.
 """
 
@@ -24,14 +24,13 @@ import pyproj
 
 from heatmap import schema
 from heatmap.errors import InputError
-from heatmap.pipeline.area import cluster_area, estimate_area_demand, load_area, map_density
+from heatmap.pipeline.area import cluster_area, estimate_area_demand, load_area
 from heatmap.pipeline.scenario import Scenario
 from heatmap.region.extract import extract_bbox
 from heatmap.region.tiling import Tile, owned_geometries, segment_keys
 from heatmap.routing import graph as network
 from heatmap.routing.passages import avoid_buildings
 from heatmap.zones import atlas as street_atlas
-from heatmap.zones import candidate_zones as zoning
 from heatmap.zones import density
 
 __all__ = ["LAYERS", "TileSummary", "layer_path", "lhd_rule_areas", "run_tile"]
@@ -42,7 +41,6 @@ LAYERS = (
     "buildings",
     "streets",
     "street_lhd",
-    "zones",
     "clusters",
     "cluster_labels",
 )
@@ -61,10 +59,8 @@ class TileSummary:
         The tile.
     n_buildings, heat_demand_mwh_per_a
         Buildings the tile owns and their demand.
-    n_segments, n_zones, n_clusters
-        Street segments, zones (owned) and clusters the tile owns.
-    n_zones_cut
-        Owned zones that reach the edge of what the tile read (merged with the neighbours').
+    n_segments, n_clusters
+        Street segments and clusters the tile owns.
     written
         Whether the tile found buildings and streets and wrote its layers.
     grids
@@ -86,9 +82,7 @@ class TileSummary:
     n_buildings: int = 0
     heat_demand_mwh_per_a: float = 0.0
     n_segments: int = 0
-    n_zones: int = 0
     n_clusters: int = 0
-    n_zones_cut: int = 0
     written: bool = False
     grids: tuple[np.ndarray, ...] = dataclasses.field(default=(), repr=False)
     grid_origin: tuple[int, int] = (0, 0)
@@ -171,10 +165,8 @@ class _Stages:
 
     buildings: gpd.GeoDataFrame
     streets: gpd.GeoDataFrame
-    areas: gpd.GeoDataFrame
     clusters: gpd.GeoDataFrame
     atlas: street_atlas.StreetAtlas
-    zones: zoning.ZoneSet
 
 
 def _area_stages(cut: Path, crs_text: str, scenario: Scenario, clock: dict[str, float]) -> _Stages:
@@ -184,9 +176,8 @@ def _area_stages(cut: Path, crs_text: str, scenario: Scenario, clock: dict[str, 
     buildings = estimate_area_demand(area, scenario.replace(area=area_params))
     clock["read_and_demand"] = time.perf_counter() - t
     t = time.perf_counter()
-    _, areas = map_density(buildings, area.streets, scenario.density)
     buildings, clustered = cluster_area(buildings, area.streets, scenario.cluster)
-    clock["density_and_clusters"] = time.perf_counter() - t
+    clock["clusters"] = time.perf_counter() - t
     t = time.perf_counter()
     G, passages = avoid_buildings(
         network.build_street_graph(area.streets, params=scenario.network),
@@ -201,37 +192,8 @@ def _area_stages(cut: Path, crs_text: str, scenario: Scenario, clock: dict[str, 
         anchor_threshold_mwh_per_a=scenario.demand.anchor_threshold_mwh_per_a,
         streets=area.streets,
     )
-    zones = zoning.candidate_zones(
-        atlas,
-        G,
-        params=scenario.zones,
-        clusters=clustered.clusters,
-        opportunity_areas=lhd_rule_areas(areas),
-    )
-    clock["atlas_and_zones"] = time.perf_counter() - t
-    return _Stages(buildings, area.streets, areas, clustered.clusters, atlas, zones)
-
-
-def _zone_layer(s: _Stages, tile: Tile, keys: pd.Series, margin_m: float) -> gpd.GeoDataFrame:
-    """Every zone the tile found, with its segments' keys, ownership and whether it is cut."""
-    zones = s.zones.zones.copy()
-    seg_zone = s.zones.segment_zone
-    members = pd.DataFrame(
-        {
-            "zone_id": seg_zone.to_numpy(),
-            SEGMENT_KEY: keys.reindex(seg_zone.index).to_numpy(),
-            schema.SEGMENT_ID: seg_zone.index,
-        }
-    ).sort_values(["zone_id", SEGMENT_KEY])
-    by_zone = members.groupby("zone_id")[SEGMENT_KEY].agg(list)
-    first = members.drop_duplicates("zone_id")  # a zone's anchor: its segment of least key
-    geoms = s.atlas.segments.geometry.reindex(first[schema.SEGMENT_ID]).to_numpy()
-    own_first = pd.Series(owned_geometries(tile, geoms), index=first["zone_id"].to_numpy())
-    zones["segment_keys"] = [",".join(by_zone.get(z, [])) for z in zones.index]
-    zones["owned"] = own_first.reindex(zones.index).fillna(False).astype(bool).to_numpy()
-    zones["cut"] = tile.near_read_edge(zones.geometry.to_numpy(), margin_m)
-    zones["tile_id"] = tile.tile_id
-    return zones
+    clock["atlas"] = time.perf_counter() - t
+    return _Stages(buildings, area.streets, clustered.clusters, atlas)
 
 
 def run_tile(
@@ -273,7 +235,6 @@ def run_tile(
             )
         raise
     t = time.perf_counter()
-    margin = max(scenario.zones.max_gap_m, scenario.zones.max_service_length_m)
     segs = s.atlas.segments
     keys = pd.Series(segment_keys(segs.geometry.to_numpy()), index=segs.index)
     own_b = owned_geometries(tile, s.buildings.geometry.to_numpy())
@@ -288,7 +249,6 @@ def run_tile(
     seg_out = segs[owned_geometries(tile, segs.geometry.to_numpy())].copy()
     seg_out.insert(0, SEGMENT_KEY, keys.reindex(seg_out.index).to_numpy())
     seg_out = seg_out.drop(columns=["u", "v"])
-    zones = _zone_layer(s, tile, keys, margin)
     clusters = s.clusters[owned_geometries(tile, s.clusters.geometry.to_numpy())].copy()
     clusters["cut"] = tile.near_read_edge(
         clusters.geometry.to_numpy(),
@@ -309,22 +269,18 @@ def run_tile(
         ("buildings", buildings),
         ("streets", streets),
         ("street_lhd", seg_out),
-        ("zones", zones),
         ("clusters", clusters),
     ):
         _write(frame, work_dir, tile.tile_id, name)
     labels.to_parquet(layer_path(work_dir, tile.tile_id, "cluster_labels"), index=False)
     grids, origin, extent = _density_grids(buildings, streets, scenario.density)
     clock["own_and_write"] = time.perf_counter() - t
-    own_z = zones[zones["owned"]]
     return TileSummary(
         tile.tile_id,
         n_buildings=len(buildings),
         heat_demand_mwh_per_a=float(buildings[schema.HEAT_DEMAND_MWH_PER_A].fillna(0.0).sum()),
         n_segments=len(seg_out),
-        n_zones=len(own_z),
         n_clusters=len(clusters),
-        n_zones_cut=int(own_z["cut"].sum()),
         written=True,
         grids=grids,
         grid_origin=origin,
