@@ -14,6 +14,8 @@ import dataclasses
 import logging
 import resource
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,10 +171,23 @@ class _Stages:
     atlas: street_atlas.StreetAtlas
 
 
+@contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    """Only errors from logger ``name`` inside the block."""
+    log = logging.getLogger(name)
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
 def _area_stages(cut: Path, crs_text: str, scenario: Scenario, clock: dict[str, float]) -> _Stages:
     t = time.perf_counter()
     area_params = dataclasses.replace(scenario.area, osm_path=str(cut), bbox=None, crs=crs_text)
-    area = load_area(area_params)
+    with _quiet("heatmap.ingest.pbf"):  # a cut may well hold no relations: not a cut download
+        area = load_area(area_params)
     buildings = estimate_area_demand(area, scenario.replace(area=area_params))
     clock["read_and_demand"] = time.perf_counter() - t
     t = time.perf_counter()
