@@ -213,7 +213,9 @@ def merge_zones(
     table["first_key"] = [min(k) if len(k) else "" for k in table["segment_keys"]]
     table = table.sort_values([schema.HEAT_DEMAND_MWH_PER_A, "first_key"], ascending=[False, True])
     width = max(2, len(str(len(table))))
-    table.index = pd.Index([f"Z{i + 1:0{width}d}" for i in range(len(table))], name="zone_id")
+    table.index = pd.Index(
+        [f"Z{i + 1:0{width}d}" for i in range(len(table))], name="zone_id", dtype=object
+    )
     new_of_old = dict(zip(table["old_id"], table.index, strict=True))
     table["group_id"] = [
         new_of_old.get(g, zid) for zid, g in zip(table.index, table["old_group"], strict=True)

@@ -123,10 +123,16 @@ def density_mosaic(
 
 
 def write_region_ids(
-    work_dir: Path, light: pd.DataFrame, building_zone: pd.Series, building_cluster: pd.Series
+    work_dir: Path,
+    tile_ids: Sequence[str],
+    light: pd.DataFrame,
+    building_zone: pd.Series,
+    building_cluster: pd.Series,
 ) -> None:
     """Write each tile's buildings' region zone and cluster ids beside its buildings layer."""
-    for tid, rows in light.groupby("tile_id", sort=False):
+    by_tile = dict(list(light.groupby("tile_id", sort=False)))
+    for tid in tile_ids:
+        rows = by_tile.get(tid, light.iloc[:0])
         ids = pd.Index(rows[schema.BUILDING_ID], name=schema.BUILDING_ID)
         frame = pd.DataFrame(
             {
@@ -152,7 +158,7 @@ def _read_part(tile_id: str, work_dir: str, columns: list[str], crs: Any) -> gpd
 
 
 def buildings_frame(layers: RegionLayers) -> Any:
-    """The region's buildings as a dask-geopandas frame, one partition per tile.
+    """The region's buildings as a dask-geopandas frame, one partition per tile that has any.
 
     Each building appears once (in its owner tile's partition), with its demand, the region's
     ``cluster_id`` and ``zone_id``, the ``segment_key`` of the street segment it joins and the

@@ -218,7 +218,7 @@ def _merge(
         index=pd.Index(assigned[schema.BUILDING_ID], name=schema.BUILDING_ID),
         name="zone_id",
     ).dropna()
-    write_region_ids(work, light, building_zone, building_cluster)
+    write_region_ids(work, tile_ids, light, building_zone, building_cluster)
     return RegionLayers(
         work_dir=work,
         tile_ids=tuple(tile_ids),

@@ -164,9 +164,9 @@ def _n_side(s: Settlement, d_frac: float) -> int:
 
 
 def _n_nodes(s: Settlement) -> int:
-    """Nodes of a settlement: its street junctions and four corners per building."""
+    """Nodes of a settlement: street junctions, four corners per building and of its outline."""
     n = s.blocks + 1
-    return n * n + 16 * sum(_n_side(s, float(d)) for d in _block_fracs(s))
+    return n * n + 16 * sum(_n_side(s, float(d)) for d in _block_fracs(s)) + 4
 
 
 def _rect(side: int, along: float, width: float, depth: float, block: float) -> np.ndarray:
@@ -228,6 +228,10 @@ def _settlement(s: Settlement) -> tuple[np.ndarray, list[tuple[list[int], dict[s
                 refs = list(range(next_node, next_node + 4))
                 ways.append(([*refs, refs[0]], tags))
                 next_node += 4
+    # the settlement's outline, 20 m beyond its outer streets: its residential land use
+    edge = half + 20.0
+    coords.append(np.array([(-edge, -edge), (edge, -edge), (edge, edge), (-edge, edge)]))
+    ways.append(([next_node, next_node + 1, next_node + 2, next_node + 3, next_node], {}))
     return np.vstack(coords) + np.array([s.x_m, s.y_m]), ways
 
 
@@ -309,16 +313,29 @@ def write_synthetic_region(
             for nid, (lon, lat) in enumerate(lonlat(coords).tolist(), start=first):
                 out.add_node(osmium.osm.mutable.Node(id=nid, location=(lon, lat), version=1))
         way_id = 0
+        outlines = []
         for s, first in zip(settlements, first_node, strict=True):
             for refs, tags in _settlement(s)[1]:
                 way_id += 1
                 nodes = [first + r for r in refs]
                 out.add_way(osmium.osm.mutable.Way(id=way_id, nodes=nodes, tags=tags, version=1))
+                if not tags:
+                    outlines.append(way_id)
+                    continue
                 counts["n_buildings" if "building" in tags else "n_streets"] += 1
         for refs, tags in _country_roads(settlements, first_node):
             way_id += 1
             out.add_way(osmium.osm.mutable.Way(id=way_id, nodes=refs, tags=tags, version=1))
             counts["n_streets"] += 1
+        for rel_id, outline in enumerate(outlines, start=1):
+            out.add_relation(
+                osmium.osm.mutable.Relation(
+                    id=rel_id,
+                    members=[("w", outline, "outer")],
+                    tags={"type": "multipolygon", "landuse": "residential"},
+                    version=1,
+                )
+            )
     w, s, e, n = bbox
     return {
         **counts,

@@ -261,6 +261,9 @@ def run_tile(
         buildings.index
     )
     buildings["tile_id"] = tile.tile_id
+    source = scenario.area.osm_path or osm_path  # the region's file, as a single run names it
+    if schema.SOURCE in buildings.columns:
+        buildings[schema.SOURCE] = source
     seg_out = segs[owned_geometries(tile, segs.geometry.to_numpy())].copy()
     seg_out.insert(0, SEGMENT_KEY, keys.reindex(seg_out.index).to_numpy())
     seg_out = seg_out.drop(columns=["u", "v"])
@@ -279,7 +282,9 @@ def run_tile(
             schema.CLUSTER_ID: labelled[labelled != ""].to_numpy(),
         }
     )
-    streets = s.streets[owned_geometries(tile, s.streets.geometry.to_numpy())]
+    streets = s.streets[owned_geometries(tile, s.streets.geometry.to_numpy())].copy()
+    if schema.SOURCE in streets.columns:
+        streets[schema.SOURCE] = source
     for name, frame in (
         ("buildings", buildings),
         ("streets", streets),
