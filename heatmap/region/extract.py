@@ -61,15 +61,15 @@ def extract_bbox(
     poi_nodes.enable_for(osmium.osm.NODE)
     try:
         for obj in osmium.FileProcessor(str(src)).with_locations(node_index).with_filter(poi_nodes):
-            if obj.is_way():
+            if isinstance(obj, osmium.osm.Way):
                 if any(box.contains(nd.location) for nd in obj.nodes if nd.location.valid()):
                     keep.add_way(obj.id)
                     counts["ways"] += 1
-            elif obj.is_node():
+            elif isinstance(obj, osmium.osm.Node):
                 if box.contains(obj.location):
                     keep.add_node(obj.id)
                     counts["nodes"] += 1
-            elif obj.is_relation() and keep.contains_any_references(obj):
+            elif isinstance(obj, osmium.osm.Relation) and keep.contains_any_references(obj):
                 keep.add_relation(obj.id)
                 counts["relations"] += 1
         keep.complete_backward_references(str(src), relation_depth=0)

@@ -80,12 +80,12 @@ def plan_settlements(
         town_left = 0
         sizes = [(int(n_buildings * TOWN_SHARE) // towns, True) for _ in range(towns)]
     while town_left > 0:
-        n = int(min(town_left, rng.integers(20_000, 60_000)))
+        n = min(town_left, int(rng.integers(20_000, 60_000)))
         sizes.append((n, True))
         town_left -= n
     village_left = n_buildings - sum(n for n, _ in sizes)
     while village_left > 0:
-        n = int(min(village_left, rng.integers(300, 2500)))
+        n = min(village_left, int(rng.integers(300, 2500)))
         sizes.append((max(n, 50), False))
         village_left -= n
     rng.shuffle(sizes)
@@ -336,12 +336,11 @@ def write_synthetic_region(
                     version=1,
                 )
             )
-    w, s, e, n = bbox
     return {
         **counts,
         "n_settlements": len(settlements),
-        "west": w,
-        "south": s,
-        "east": e,
-        "north": n,
+        "west": bbox[0],
+        "south": bbox[1],
+        "east": float(bbox[2]),
+        "north": float(bbox[3]),
     }

@@ -62,8 +62,10 @@ class Tile:
         halo); an open side (the region's edge) has nothing beyond it.
         """
         x0, y0, x1, y1 = self.read_bounds_m
-        inner = (x0 + margin_m, y0 + margin_m, x1 - margin_m, y1 - margin_m)
-        inner = tuple(v if math.isfinite(v) else math.copysign(1e12, v) for v in inner)
+        inner = [
+            v if math.isfinite(v) else math.copysign(1e12, v)
+            for v in (x0 + margin_m, y0 + margin_m, x1 - margin_m, y1 - margin_m)
+        ]
         if inner[0] >= inner[2] or inner[1] >= inner[3]:
             return np.ones(len(geoms), dtype=bool)
         return ~shapely.within(geoms, shapely.box(*inner))
