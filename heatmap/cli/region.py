@@ -49,6 +49,11 @@ from heatmap.cli.options import overwrite_opt
 )  # fmt: skip
 @click.option("--no-candidates", is_flag=True, help="Stop after the zones (no appraisal).")
 @click.option(
+    "--zone-map", "zone_maps", multiple=True, metavar="ID",
+    help="Also write zone_maps/ID.html for this zone or candidate network (e.g. Z03 or Z02-1), "
+    "with every building of the zone; repeat for more.",
+)  # fmt: skip
+@click.option(
     "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
     default=Path("outputs/region"), show_default=True, help="Output folder.",
 )  # fmt: skip
@@ -64,6 +69,7 @@ def region(
     synchronous: bool,
     work_dir: Path | None,
     no_candidates: bool,
+    zone_maps: tuple[str, ...],
     out_dir: Path,
     overwrite: bool,
     no_progress: bool,
@@ -80,6 +86,7 @@ def region(
       $ heatmap region --osm west-midlands.osm.pbf --tile-km 5 --workers 8 --out wm/
       $ heatmap region my.toml --osm region.osm.pbf --scheduler tcp://10.0.0.5:8786 \\
           --work-dir /shared/heatmap-work --out r/
+      $ heatmap region --osm county.osm.pbf --zone-map Z03 --out county/
     """
     from heatmap._io import check_output_dir
     from heatmap.errors import InputError
@@ -107,6 +114,6 @@ def region(
         work_dir=work_dir,
         candidates=not no_candidates,
     )
-    written = save_region(results, out_dir, overwrite=overwrite)
+    written = save_region(results, out_dir, overwrite=overwrite, zone_maps=zone_maps)
     click.echo(f"wrote {len(written)} files to {out_dir}", err=True)
     click.echo(json.dumps(results.summary, indent=2))

@@ -195,20 +195,28 @@ def format_figure(value: Any, unit: str, decimals: int) -> str:
     return f"{number} {unit}".strip()
 
 
-def results_html(summary: Mapping[str, Any], *, extra: str = "") -> str:
+def results_html(
+    summary: Mapping[str, Any],
+    *,
+    extra: str = "",
+    rows: Sequence[tuple[str, str, str, int]] = RESULT_ROWS,
+) -> str:
     """Return the collapsible results panel: the run's headline figures from ``summary``.
+
+    ``rows`` are the (summary key, label, unit, decimals) shown, in order (default:
+    :data:`RESULT_ROWS`, a network's figures); a key missing from ``summary`` is left out.
 
     Each figure cell carries ``data-key`` (the summary key) and ``data-value`` (the exact value),
     so the panel can be checked against ``summary.json``. ``extra`` is trusted HTML appended
     below (the candidate table).
     """
-    rows = []
-    for key, label, unit, decimals in RESULT_ROWS:
+    cells = []
+    for key, label, unit, decimals in rows:
         if key not in summary:
             continue
         value = summary[key]
         raw = json.dumps(value) if isinstance(value, int | float | str | None) else ""
-        rows.append(
+        cells.append(
             f"<tr><th>{escape(label)}</th>"
             f'<td data-key="{escape(key)}" data-value="{escape(raw)}">'
             f"{format_figure(value, unit, decimals)}</td></tr>"
@@ -217,7 +225,7 @@ def results_html(summary: Mapping[str, Any], *, extra: str = "") -> str:
     head = f"<small>{escape(scenario)}</small>" if scenario else ""
     return (
         '<details class="hm-box hm-results" open><summary>Results</summary>'
-        f"{head}<table>{''.join(rows)}</table>{extra}</details>"
+        f"{head}<table>{''.join(cells)}</table>{extra}</details>"
     )
 
 

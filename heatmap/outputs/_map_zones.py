@@ -1,4 +1,4 @@
-"""Map layers of places: opportunity areas per rule, building clusters, existing heat networks.
+"""Map layers of places: opportunity areas per rule, candidate zones, clusters, heat networks.
 
 Each ``add_*`` function draws one or more layers and returns its legend entry. Popups name their
 fields in words and carry only escaped text and formatted numbers.
@@ -31,9 +31,12 @@ __all__ = [
     "OPPORTUNITY_LAYER",
     "OPPORTUNITY_POPUP_FIELDS",
     "RULE_LABELS",
+    "ZONES_LAYER",
+    "ZONE_POPUP_FIELDS",
     "add_clusters",
     "add_existing_networks",
     "add_opportunity_areas",
+    "add_zones",
     "status_group",
 ]
 
@@ -42,6 +45,9 @@ Fields = Sequence[tuple[str, str, int | None]]
 OPPORTUNITY_LAYER = "Opportunity areas"
 CLUSTERS_LAYER = "Building clusters"
 NETWORKS_LAYER = "Heat networks (HNPD)"
+ZONES_LAYER = "Candidate zones (streets)"
+ZONE_PASS_COLOUR = "#7a0177"
+ZONE_FAIL_COLOUR = "#9e9e9e"
 
 RULE_LABELS = {
     "hotmaps": "Hotmaps: >= 333 MWh/ha/yr",
@@ -138,6 +144,53 @@ def add_opportunity_areas(
         ).add_to(m)
         items.append((colour, label))
     return legend_section(OPPORTUNITY_LAYER, items, shape="ring", note="one layer per rule")
+
+
+ZONE_POPUP_FIELDS: Fields = (
+    ("zone_id", "Zone", None),
+    ("rule", "Rule met", None),
+    ("passes_text", "Passes", None),
+    (HEAT, "Heat demand (MWh/yr)", 0),
+    ("street_length_m", "Street length (m)", 0),
+    ("lhd_mwh_per_m_a", "Linear heat density (MWh/m/yr)", 2),
+    ("n_buildings", "Buildings", 0),
+    ("n_anchors", "Anchor loads", 0),
+    ("reason", "Falls short", None),
+)
+
+
+def add_zones(m: folium.Map, zones: gpd.GeoDataFrame, params: MapParams) -> str:
+    """Draw the candidate zones' streets, purple where the zone passes, grey where it falls short.
+
+    ``zones`` has one row per zone (``zone_id`` as index or column, ``passes``, the heat,
+    street length, LHD and counts of :data:`ZONE_POPUP_FIELDS`) and the zone's streets as
+    geometry. Returns the legend entry.
+    """
+    frame = zones.reset_index(drop=zones.index.name is None or zones.index.name in zones.columns)
+    passes = frame["passes"].fillna(False).astype(bool) if "passes" in frame else None
+    if passes is None:
+        passes = pd.Series(True, index=frame.index)
+    frame = frame.assign(passes_text=passes.map({True: "yes", False: "no"}))
+    out = gpd.GeoDataFrame(
+        {
+            "popup_html": popup_table(frame, ZONE_POPUP_FIELDS).to_numpy(),
+            "colour": np.where(passes, ZONE_PASS_COLOUR, ZONE_FAIL_COLOUR),
+        },
+        geometry=frame.geometry.to_numpy(),
+        crs=zones.crs,
+    )
+    folium.GeoJson(
+        to_geojson(to_wgs84(out, params)),
+        name=ZONES_LAYER,
+        style_function=lambda f: {
+            "color": f["properties"]["colour"],
+            "weight": 4,
+            "opacity": 0.85,
+        },
+        popup=folium.GeoJsonPopup(fields=["popup_html"], labels=False),
+    ).add_to(m)
+    items = [(ZONE_PASS_COLOUR, "passes"), (ZONE_FAIL_COLOUR, "falls short")]
+    return legend_section(ZONES_LAYER, items)
 
 
 def add_clusters(

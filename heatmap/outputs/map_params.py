@@ -103,7 +103,9 @@ class MapLayers(TypedDict, total=False):
     streets: street lines with ``name`` (named streets join the search box); street_lhd: the
     street heat atlas and candidates: the candidate networks' routes (columns in
     :mod:`heatmap.outputs._map_candidates`); energy_centre_alternatives: the sites the siting
-    compared (``site_id``, ``x``, ``y``, ``route_cost``, ``chosen``).
+    compared (``site_id``, ``x``, ``y``, ``route_cost``, ``chosen``); zones: candidate zones
+    with their streets as geometry (``passes``, heat, street length, LHD; see
+    :data:`heatmap.outputs._map_zones.ZONE_POPUP_FIELDS`).
     """
 
     route: gpd.GeoDataFrame | None
@@ -116,6 +118,7 @@ class MapLayers(TypedDict, total=False):
     street_lhd: gpd.GeoDataFrame | None
     candidates: gpd.GeoDataFrame | None
     energy_centre_alternatives: pd.DataFrame | None
+    zones: gpd.GeoDataFrame | None
 
 
 @dataclass(frozen=True)

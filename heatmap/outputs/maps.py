@@ -69,6 +69,7 @@ def render_map(
     params: MapParams | None = None,
     summary: Mapping[str, Any] | None = None,
     downloads: Sequence[str] = (),
+    summary_rows: Sequence[tuple[str, str, str, int]] = _map_html.RESULT_ROWS,
     **layers: Unpack[MapLayers],
 ) -> folium.Map:
     """Build the interactive study map.
@@ -88,6 +89,9 @@ def render_map(
     downloads
         File names beside the map (the run's GIS layers and tables) linked from the results
         panel for download.
+    summary_rows
+        The (summary key, label, unit, decimals) rows of the results panel; default a network's
+        headline figures.
     **layers
         The optional layers of :class:`~heatmap.outputs.map_params.MapLayers` (``route``,
         ``density``, ``opportunity_areas``, ``clusters``, ``existing_networks``,
@@ -132,7 +136,9 @@ def render_map(
         candidates = layers.get("candidates")
         table = "" if candidates is None else _map_candidates.candidates_table_html(candidates)
         table += _map_html.downloads_html(downloads)
-        _root(m).html.add_child(folium.Element(_map_html.results_html(summary, extra=table)))
+        _root(m).html.add_child(
+            folium.Element(_map_html.results_html(summary, extra=table, rows=summary_rows))
+        )
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     # keep the study area clear of the legend (left) and the layer list and results (right)
     m.fit_bounds(
@@ -159,6 +165,7 @@ def _add_layers(
     sections.append(_map_buildings.add_buildings(m, buildings, p))
     optional: tuple[tuple[str, Any], ...] = (
         ("street_lhd", _map_candidates.add_street_lhd),
+        ("zones", _map_zones.add_zones),
         ("opportunity_areas", _map_zones.add_opportunity_areas),
         ("clusters", _map_zones.add_clusters),
         ("existing_networks", _map_zones.add_existing_networks),
@@ -167,7 +174,12 @@ def _add_layers(
     )
     for key, add in optional:
         gdf: Any = layers.get(key)
-        if gdf is not None and len(gdf):
+        if gdf is None or not len(gdf):
+            continue
+        if key == "candidates":
+            # the candidates are the map's subject unless a chosen route is drawn
+            sections.append(add(m, gdf, p, show=layers.get("route") is None))
+        else:
             sections.append(add(m, gdf, p))
     candidates = layers.get("candidates")
     if candidates is not None and len(candidates):

@@ -149,9 +149,25 @@ def _study_layers() -> dict[str, Any]:
         geometry=[Point(x0 + 150, y0 + 120)],
         crs=27700,
     )
+    zones = gpd.GeoDataFrame(
+        {
+            "rule": ["stringent", "baseline"],
+            "passes": [True, False],
+            "heat_demand_mwh_per_a": [4653.0, 107.0],
+            "street_length_m": [320.0, 300.0],
+            "lhd_mwh_per_m_a": [14.5, 0.36],
+            "n_buildings": [4, 1],
+            "n_anchors": [3, 0],
+            "reason": ["", "LHD below 4 MWh/m/yr"],
+        },
+        geometry=[streets.geometry.iloc[0], streets.geometry.iloc[1]],
+        crs=27700,
+        index=pd.Index(["Z01", "Z02"], name="zone_id"),
+    )
     return {
         "buildings": buildings,
         "route": route,
+        "zones": zones,
         "density": density,
         "streets": streets,
         "opportunity_areas": opp,
@@ -230,6 +246,7 @@ def test_map_in_chromium(tmp_path: Path) -> None:
                 "Heat density (MWh/ha/yr)",
                 "Buildings by heat demand",
                 "Opportunity areas",
+                "Candidate zones (streets)",
                 "Heat networks (HNPD): operational",
                 "Route – phase 1",
                 "Route – phase 2",
