@@ -20,9 +20,9 @@ from heatmap.cli.options import overwrite_opt
 @click.option(
     "--osm",
     "osm_path",
-    required=True,
+    default=None,
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="The region's OpenStreetMap extract (.osm.pbf).",
+    help="The region's OpenStreetMap extract (.osm.pbf) [default: the scenario's osm_path].",
 )
 @click.option(
     "--tile-km", type=click.FloatRange(min=0.1), default=5.0, show_default=True,
@@ -61,7 +61,7 @@ from heatmap.cli.options import overwrite_opt
 @click.option("--no-progress", is_flag=True, help="Hide the progress bars.")
 def region(
     scenario_path: Path | None,
-    osm_path: Path,
+    osm_path: Path | None,
     tile_km: float,
     halo_m: float,
     workers: int | None,
@@ -100,11 +100,13 @@ def region(
         msg = "--workers starts a local cluster; with --scheduler the cluster's workers run"
         raise InputError(msg)
     check_output_dir(out_dir, overwrite=overwrite)
-    scenario = (
-        load_scenario(scenario_path)
-        if scenario_path
-        else Scenario(name=osm_path.name.split(".")[0])
-    )
+    scenario = load_scenario(scenario_path) if scenario_path else None
+    if osm_path is None:
+        if scenario is None or not scenario.area.osm_path:
+            msg = "give the region's extract with --osm FILE (or osm_path in the scenario's [area])"
+            raise InputError(msg)
+        osm_path = Path(scenario.area.osm_path)
+    scenario = scenario or Scenario(name=osm_path.name.split(".")[0])
     results = run_region(
         osm_path,
         scenario,

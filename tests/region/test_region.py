@@ -169,3 +169,23 @@ def test_the_command_refuses_to_overwrite_and_checks_its_options(
     res = CliRunner().invoke(cli, [*args, "--workers", "2", "--out", str(tmp_path / "x")])
     assert res.exit_code == 2
     assert "--synchronous" in res.output
+
+
+def test_the_command_needs_an_extract(tmp_path: Path) -> None:
+    res = CliRunner().invoke(cli, ["region", "--synchronous", "--out", str(tmp_path / "r")])
+    assert res.exit_code == 2
+    assert "--osm FILE" in res.output
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.slow
+def test_the_command_reads_the_extract_named_in_the_scenario(town: Path, tmp_path: Path) -> None:
+    toml = tmp_path / "region.toml"
+    toml.write_text(f'name = "town"\n\n[area]\nosm_path = "{town.as_posix()}"\n', encoding="utf-8")
+    out = tmp_path / "r"
+    args = ["region", str(toml), "--synchronous", "--no-candidates", "--no-progress"]
+    res = CliRunner().invoke(cli, [*args, "--tile-km", "1.5", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["scenario"] == "town"
+    assert summary["n_buildings"] == len(_single(town).buildings)
