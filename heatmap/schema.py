@@ -45,10 +45,29 @@ class EdgeKind(StrEnum):
 
 
 class DigClass(StrEnum):
-    """Trench cost class of a street edge."""
+    """Reinstatement basis of an edge: the pipe-rate catalogue's soft or hard column."""
 
     SOFT = "soft"
     HARD = "hard"
+
+
+class TrenchClass(StrEnum):
+    """Where a trench runs, from the street's OSM tags; each class has its own GBP/m by DN.
+
+    ``major_road`` (trunk, primary, secondary carriageways), ``road`` (other carriageways),
+    ``footway`` (paved footways, pedestrian streets, cycle tracks and paved paths), ``soft``
+    (unpaved paths, tracks, verges, green land), ``structure`` (on a bridge or through a
+    tunnel), ``building_crossing`` (a passage through a building, when priced) and ``service``
+    (a connection from the street to a building).
+    """
+
+    MAJOR_ROAD = "major_road"
+    ROAD = "road"
+    FOOTWAY = "footway"
+    SOFT = "soft"
+    STRUCTURE = "structure"
+    BUILDING_CROSSING = "building_crossing"
+    SERVICE = "service"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +129,17 @@ N_DWELLINGS = "n_dwellings"
 STREET_ID = "street_id"
 HIGHWAY = "highway"
 LENGTH_M = "length_m"
+STREET_TAGS: tuple[str, ...] = ("surface", "bridge", "tunnel", "covered", "indoor")
+"""OSM way tags kept on every street (text, missing where the way has none): they set its
+trench class and whether it runs inside a building (routing stage)."""
 
 # --- network and route -----------------------------------------------------------------------
 KIND = "kind"
 COST_CLASS = "cost_class"
+DIG_CLASS = "dig_class"
+"""Trench class of an edge or pipe (:class:`TrenchClass`)."""
+DIG_PREMIUM = "dig_premium"
+"""Share of the catalogue's hard-over-soft rate an edge or pipe pays: 0 soft, 1 hard."""
 TRENCH_COST_GBP = "trench_cost_gbp"
 SERVED_HEAT_MWH_PER_A = "served_heat_mwh_per_a"
 SERVED_PEAK_KW = "served_peak_kw"

@@ -93,10 +93,14 @@ def _network_lines(
         df["material"] = "steel"
     if sch.CAPEX_GBP not in df.columns:
         df[sch.CAPEX_GBP] = pipe_capex_gbp(
-            df["material"], df[sch.DN], df[sch.COST_CLASS], df[sch.LENGTH_M], pipe_rates
-        )
+            df["material"], df[sch.DN], df[sch.COST_CLASS], df[sch.LENGTH_M], pipe_rates,
+            premium=df[sch.DIG_PREMIUM] if sch.DIG_PREMIUM in df.columns else None,
+        )  # fmt: skip
     out: list[dict[str, Any]] = []
-    groups = df.groupby([sch.PHASE, sch.KIND, "material", sch.DN, sch.COST_CLASS], sort=True)
+    # CAPEX lines by trench class where the route gives one (else by soft/hard basis)
+    by = sch.DIG_CLASS if sch.DIG_CLASS in df.columns else sch.COST_CLASS
+    df["_dig"] = df[by].astype(str).str.replace("_", " ")
+    groups = df.groupby([sch.PHASE, sch.KIND, "material", sch.DN, "_dig"], sort=True)
     for (phase, kind, material, dn, cls), grp in groups:
         key = "network_spine" if kind == "street" else "network_branches"
         mult = _num(rates.at[key, "rate_gbp"])

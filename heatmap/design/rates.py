@@ -159,9 +159,13 @@ def load_cost_rates(path: str | Path | None = None) -> pd.DataFrame:
 
 def pipe_capex_gbp(
     material: pd.Series, dn: pd.Series, cost_class: pd.Series, length_m: pd.Series,
-    rates: pd.DataFrame,
+    rates: pd.DataFrame, premium: pd.Series | None = None,
 ) -> pd.Series:  # fmt: skip
     """Trench-and-pipe cost per segment: rate(material, DN, dig class) x length.
+
+    With ``premium`` (the share of the hard-over-soft rate each segment's trench class pays,
+    ``dig_premium``) the rate is ``soft + premium x (hard - soft)`` of the DN's catalogue
+    rates; without it, the soft or hard rate by ``cost_class``.
 
     Raises
     ------
@@ -179,7 +183,14 @@ def pipe_capex_gbp(
     key = pd.MultiIndex.from_arrays([material.astype(str), dn.astype(int)])
     s = soft.reindex(key).to_numpy()
     h = hard.reindex(key).to_numpy()
-    rate = np.where(cls.to_numpy() == "hard", h, s)
+    if premium is None:
+        rate = np.where(cls.to_numpy() == "hard", h, s)
+    else:
+        share = pd.to_numeric(premium, errors="coerce").to_numpy(dtype=float)
+        if not np.isfinite(share).all() or (share < 0).any():
+            msg = "dig_premium must be a number >= 0 on every segment"
+            raise InputError(msg)
+        rate = s + share * (h - s)
     if np.isnan(rate).any():
         missing = sorted({f"{m} DN{d}" for (m, d), r in zip(key, rate, strict=True) if np.isnan(r)})
         msg = f"no pipe rate for {', '.join(missing)}; add them to the pipe-rate catalogue"

@@ -336,8 +336,9 @@ def size_pipes(
     excess = _annual_mean_excess_c(p, hourly_flow_temp_c, hourly_return_temp_c)
     pipes[sch.HEAT_LOSS_MWH_PER_A] = u12 * excess * length * HOURS_PER_YEAR / 1e6
     pipes[sch.CAPEX_GBP] = pipe_capex_gbp(
-        pipes["material"], pipes[sch.DN], pipes[sch.COST_CLASS], pipes[sch.LENGTH_M], rates
-    ).to_numpy()
+        pipes["material"], pipes[sch.DN], pipes[sch.COST_CLASS], pipes[sch.LENGTH_M], rates,
+        premium=pipes[sch.DIG_PREMIUM] if sch.DIG_PREMIUM in pipes.columns else None,
+    ).to_numpy()  # fmt: skip
 
     # Index path: flow + return friction (x fittings allowance) accumulated from the root.
     seg_dp_kpa = 2.0 * grad * length * (1.0 + p.fittings_allowance_pct / 100.0) / 1e3

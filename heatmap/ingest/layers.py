@@ -188,5 +188,6 @@ def read_vector(
             sid,
             source=str(s_path),
             crs=out_crs,
+            tags=pd.DataFrame(raw_s.drop(columns="geometry")).iloc[src].reset_index(drop=True),
         )
     return finish_area(b_frame, s_frame, crs=out_crs, source=source, boundary=None)

@@ -11,6 +11,7 @@ import pyproj
 from shapely.geometry import box
 
 from heatmap.errors import InputError
+from heatmap.ingest._osmnx import osmnx_settings, street_tag_settings
 from heatmap.ingest.area import BBox, StudyArea, bbox_boundary, choose_crs, finish_area
 from heatmap.ingest.context import CONTEXT_TAGS, area_frame, poi_frame
 from heatmap.ingest.streets import empty_streets, streets_from_graph
@@ -86,7 +87,8 @@ def _read_checked_xml(path: Path, *, source: str, crs: Any, bbox: BBox | None) -
     flat = features.reset_index()
     landuse, pois = area_frame(flat, out_crs), poi_frame(flat, out_crs)
     try:
-        G = ox.graph_from_xml(path, simplify=False, retain_all=True)
+        with osmnx_settings(**street_tag_settings()):
+            G = ox.graph_from_xml(path, simplify=False, retain_all=True)
     except InsufficientResponseError:
         G = None
     except Exception as exc:

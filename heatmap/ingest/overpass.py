@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import socket
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -13,6 +11,7 @@ import shapely
 from shapely.geometry import Polygon, box
 
 from heatmap.errors import InputError
+from heatmap.ingest._osmnx import osmnx_settings, street_tag_settings
 from heatmap.ingest.area import BBox, StudyArea, finish_area, validate_bbox
 from heatmap.ingest.context import CONTEXT_TAGS, area_frame, poi_frame
 from heatmap.ingest.osm_xml import buildings_from_features
@@ -21,41 +20,6 @@ from heatmap.ingest.streets import empty_streets, streets_from_graph
 logger = logging.getLogger(__name__)
 
 __all__ = ["from_bbox", "from_place", "osmnx_settings"]
-
-
-@contextlib.contextmanager
-def osmnx_settings(**overrides: Any) -> Iterator[None]:
-    """Set ``osmnx.settings`` attributes for the duration of a block, then restore them.
-
-    osmnx also patches ``socket.getaddrinfo`` when it contacts Overpass; that is restored too.
-
-    Parameters
-    ----------
-    **overrides
-        Settings to change, e.g. ``overpass_url="http://127.0.0.1:8000/api"``,
-        ``nominatim_url=...``, ``use_cache=False``.
-
-    Yields
-    ------
-    None
-        Control inside the block.
-    """
-    import osmnx as ox
-
-    unknown = [k for k in overrides if not hasattr(ox.settings, k)]
-    if unknown:
-        msg = f"unknown osmnx settings {unknown}; see osmnx.settings for the names"
-        raise InputError(msg)
-    saved = {k: getattr(ox.settings, k) for k in overrides}
-    getaddrinfo = socket.getaddrinfo
-    try:
-        for key, value in overrides.items():
-            setattr(ox.settings, key, value)
-        yield
-    finally:
-        for key, value in saved.items():
-            setattr(ox.settings, key, value)
-        socket.getaddrinfo = getaddrinfo
 
 
 def _download(
@@ -70,7 +34,7 @@ def _download(
     import requests
     from osmnx._errors import InsufficientResponseError, ResponseStatusCodeError
 
-    with osmnx_settings(**dict(settings or {})):
+    with osmnx_settings(**(street_tag_settings() | dict(settings or {}))):
         try:
             features = fetch_features()
         except InsufficientResponseError as exc:

@@ -18,7 +18,7 @@ import pyproj
 from heatmap.errors import InputError
 from heatmap.ingest.area import BBox, StudyArea, bbox_boundary, choose_crs, finish_area
 from heatmap.ingest.context import POI_KEYS, area_frame, empty_context, poi_frame
-from heatmap.ingest.streets import empty_streets, osm_streets
+from heatmap.ingest.streets import STREET_TAGS, empty_streets, osm_streets
 from heatmap.ingest.tags import normalise_buildings
 
 logger = logging.getLogger(__name__)
@@ -264,6 +264,19 @@ def pbf_tags(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([explicit, extra], axis=1)
 
 
+def _with_street_tags(edges: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Street ways with every tag of :data:`STREET_TAGS` as a column.
+
+    pyrosm keeps some of them only in its JSON ``tags`` column.
+    """
+    missing = [k for k in STREET_TAGS if k not in edges.columns]
+    if not missing or "tags" not in edges.columns:
+        return edges
+    parsed = [json.loads(t) if isinstance(t, str) else {} for t in edges["tags"]]
+    extra = {k: [d.get(k) for d in parsed] for k in missing}
+    return edges.assign(**extra)
+
+
 def read_pbf(path: Path, *, crs: Any, bbox: BBox | None) -> StudyArea:
     """Read buildings and streets from an ``.osm.pbf`` file (see ``read_osm``)."""
     import pyrosm
@@ -306,7 +319,9 @@ def read_pbf(path: Path, *, crs: Any, bbox: BBox | None) -> StudyArea:
     if edges is None or len(edges) == 0:
         streets = empty_streets(out_crs)
     else:
-        edges = gpd.GeoDataFrame(edges, geometry="geometry", crs=edges.crs or 4326)
+        edges = _with_street_tags(
+            gpd.GeoDataFrame(edges, geometry="geometry", crs=edges.crs or 4326)
+        )
         streets = osm_streets(edges, way="id", source=source, crs=out_crs)
     boundary = bbox_boundary(bbox, out_crs) if bbox else None
     landuse, pois = _context(raw_landuse, raw_pois, out_crs)

@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "NON_TRENCH_HIGHWAYS",
     "STREET_OUTPUT_COLUMNS",
+    "STREET_TAGS",
     "empty_streets",
     "merge_way_chains",
     "node_lines",
@@ -36,7 +37,15 @@ __all__ = [
     "trenchable",
 ]
 
-STREET_OUTPUT_COLUMNS: tuple[str, ...] = (schema.HIGHWAY, schema.NAME, schema.LENGTH_M)
+STREET_TAGS = schema.STREET_TAGS
+"""OSM way tags kept on every street (see :data:`heatmap.schema.STREET_TAGS`)."""
+
+STREET_OUTPUT_COLUMNS: tuple[str, ...] = (
+    schema.HIGHWAY,
+    schema.NAME,
+    schema.LENGTH_M,
+    *STREET_TAGS,
+)
 
 #: Highway values that cannot carry a heat-main trench (not built, not on the ground, or
 #: stairs/lifts/platforms), dropped from the street network.
@@ -85,6 +94,7 @@ def normalise_streets(
     *,
     source: str,
     crs: pyproj.CRS,
+    tags: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Build the standard streets frame: trenchable LineStrings in ``crs`` with their lengths.
 
@@ -100,21 +110,32 @@ def normalise_streets(
         What was read (for log messages).
     crs
         Target projected CRS.
+    tags
+        Optional columns of :data:`STREET_TAGS` (``surface``, ``bridge``, ...), row for row;
+        missing ones are left empty.
 
     Returns
     -------
     streets
-        Frame indexed by ``street_id`` with columns ``highway``, ``name``, ``length_m``.
+        Frame indexed by ``street_id`` with columns ``highway``, ``name``, ``length_m`` and the
+        :data:`STREET_TAGS`.
     """
 
     def first(values: pd.Series) -> pd.Series:
         return values.map(lambda v: v[0] if isinstance(v, list) and v else v)
 
+    columns = {
+        schema.HIGHWAY: as_text(first(highway.reset_index(drop=True))),
+        schema.NAME: as_text(first(name.reset_index(drop=True))),
+    }
+    for key in STREET_TAGS:
+        if tags is not None and key in tags.columns:
+            text = as_text(first(tags[key].reset_index(drop=True)))
+            columns[key] = text.map(lambda v: v.lower() if isinstance(v, str) else None)
+        else:
+            columns[key] = pd.Series(pd.NA, index=range(len(geometry)), dtype=object)
     frame = gpd.GeoDataFrame(
-        {
-            schema.HIGHWAY: as_text(first(highway.reset_index(drop=True))),
-            schema.NAME: as_text(first(name.reset_index(drop=True))),
-        },
+        columns,
         geometry=geometry.reset_index(drop=True).to_numpy(),
         crs=geometry.crs,
     )
@@ -245,9 +266,7 @@ def merge_way_chains(
 
 def empty_streets(crs: pyproj.CRS) -> gpd.GeoDataFrame:
     """Return an empty streets frame in ``crs`` (no highway in the input)."""
-    frame = gpd.GeoDataFrame(
-        {schema.HIGHWAY: [], schema.NAME: [], schema.LENGTH_M: []}, geometry=[], crs=crs
-    )
+    frame = gpd.GeoDataFrame({c: [] for c in STREET_OUTPUT_COLUMNS}, geometry=[], crs=crs)
     frame.index.name = schema.STREET_ID
     return frame
 
@@ -279,6 +298,11 @@ def osm_streets(
             schema.NAME: (
                 as_text(first(edges["name"])).to_numpy() if "name" in edges.columns else None
             ),
+            **{
+                key: as_text(first(edges[key])).to_numpy()
+                for key in STREET_TAGS
+                if key in edges.columns
+            },
         },
         geometry=edges.geometry.to_numpy(),
         crs=edges.crs,
@@ -292,6 +316,7 @@ def osm_streets(
         _dedupe(chains[schema.STREET_ID]),
         source=source,
         crs=crs,
+        tags=chains[[k for k in STREET_TAGS if k in chains.columns]],
     )
 
 

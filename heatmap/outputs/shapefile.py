@@ -33,7 +33,9 @@ SHAPEFILE_FIELDS: dict[str, str] = {
     "highway": "highway",
     "street_id": "street_id",
     "name": "name",
-    "cost_class": "dig_class",
+    "cost_class": "dig_basis",
+    "dig_class": "dig_class",
+    "dig_premium": "dig_prem",
     "trench_cost_gbp": "trench_gbp",
     "served_heat_mwh_per_a": "heat_mwha",
     "served_peak_kw": "peak_kw",
@@ -67,7 +69,9 @@ SHAPEFILE_FIELDS: dict[str, str] = {
 | highway | highway | | OSM highway class of the street |
 | street_id | street_id | | id of the street the segment runs along |
 | name | name | | street name |
-| cost_class | dig_class | | soft or hard dig |
+| cost_class | dig_basis | | pipe-rate column the trench is priced from: soft or hard |
+| dig_class | dig_class | | trench class: major_road, road, footway, soft, structure, ... |
+| dig_premium | dig_prem | | share of the hard-over-soft rate the trench pays (0 soft, 1 hard) |
 | trench_cost_gbp | trench_gbp | £ | trench cost of the segment |
 | served_heat_mwh_per_a | heat_mwha | MWh/yr | annual heat served downstream |
 | served_peak_kw | peak_kw | kW | diversified peak served downstream, f(n) = 0.62 + 0.38/n |

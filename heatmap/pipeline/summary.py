@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from heatmap import schema
 from heatmap._json import json_number
 from heatmap._version import __version__
@@ -52,6 +54,9 @@ _NETWORK_KEYS = (
     "network_capacity_kw",
     "route_solver",
     "energy_centre_xy_m",
+    "trench_by_dig_class_m",
+    "pipe_capex_by_dig_class_gbp",
+    "soft_dig_share_pct",
 )
 """Keys describing the chosen network; None when no network was planned."""
 
@@ -184,8 +189,33 @@ def _network_summary(results: Results) -> dict[str, Any]:
             round(results.energy_centre.point.x, 2),
             round(results.energy_centre.point.y, 2),
         ],
+        **_dig_mix(segments),
     }
     return summary
+
+
+def _dig_mix(pipes: pd.DataFrame) -> dict[str, Any]:
+    """Trench metres and pipe CAPEX by trench class, and the soft share of the street trench."""
+    if schema.DIG_CLASS not in pipes.columns or pipes.empty:
+        return {}
+    by = pipes.groupby(pipes[schema.DIG_CLASS].astype(str))
+    street = pipes[schema.KIND] == schema.EdgeKind.STREET
+    street_m = float(pipes.loc[street, schema.LENGTH_M].sum())
+    soft_m = float(
+        pipes.loc[
+            street & (pipes[schema.DIG_CLASS] == schema.TrenchClass.SOFT), schema.LENGTH_M
+        ].sum()
+    )
+    capex = by[schema.CAPEX_GBP].sum() if schema.CAPEX_GBP in pipes.columns else None
+    return {
+        "trench_by_dig_class_m": {
+            k: round(float(v), 1) for k, v in by[schema.LENGTH_M].sum().items()
+        },
+        "pipe_capex_by_dig_class_gbp": (
+            None if capex is None else {k: round(float(v)) for k, v in capex.items()}
+        ),
+        "soft_dig_share_pct": json_number(100.0 * soft_m / street_m if street_m > 0 else None),
+    }
 
 
 def _n_clusters(results: Results) -> int:

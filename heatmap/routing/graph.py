@@ -35,6 +35,7 @@ from heatmap.errors import (
     SchemaError,
 )
 from heatmap.routing._crs import check_projected
+from heatmap.routing.dig import PASSAGE_TAG, passage_tagged, trench_classes
 from heatmap.routing.params import NetworkParams as NetworkParams
 from heatmap.routing.terminals import TERMINAL_PREFIX as TERMINAL_PREFIX
 from heatmap.routing.terminals import attach_terminals as attach_terminals
@@ -117,8 +118,8 @@ def build_street_graph(
     >>> G.number_of_nodes(), G.number_of_edges()
     (3, 2)
     >>> d = G.edges[0, 1]
-    >>> d["length_m"], str(d["cost_class"]), d["street_id"]
-    (100.0, 'hard', 's1')
+    >>> d["length_m"], str(d["cost_class"]), str(d["dig_class"]), d["street_id"]
+    (100.0, 'hard', 'road', 's1')
     """
     check_projected(streets, "streets")
     if schema.HIGHWAY not in streets.columns:
@@ -127,7 +128,8 @@ def build_street_graph(
     if len(streets) == 0:
         msg = "streets: the layer is empty; check the study area or the OSM extract"
         raise InputError(msg)
-    gdf = streets[[schema.HIGHWAY, streets.geometry.name]].copy()
+    tags = [c for c in schema.STREET_TAGS if c in streets.columns]
+    gdf = streets[[schema.HIGHWAY, *tags, streets.geometry.name]].copy()
     gdf[schema.STREET_ID] = streets.index.astype(str)
     geom_len = shapely.length(streets.geometry.to_numpy())
     if schema.LENGTH_M in streets.columns:
@@ -162,8 +164,9 @@ def build_street_graph(
 
     length = shapely.length(geoms) * gdf["_len_scale"].to_numpy()
     highway = _highway_str(gdf[schema.HIGHWAY])
-    hard = np.isin(highway, np.asarray(params.hard_dig_highways, dtype=object))
-    rate = np.where(hard, params.trench_cost_hard_gbp_per_m, params.trench_cost_soft_gbp_per_m)
+    classes, premium, basis = trench_classes(gdf, params)
+    passage = passage_tagged(gdf)
+    rate = params.premium_cost(premium)
     weight = params.edge_weight(length, rate)
 
     table = pd.DataFrame(
@@ -193,7 +196,6 @@ def build_street_graph(
     G.add_nodes_from((int(k), {"x": float(node_xy[k, 0]), "y": float(node_xy[k, 1])}) for k in used)
     street_ids = gdf[schema.STREET_ID].to_numpy()
     idx = table["i"].to_numpy()
-    dig = np.where(hard, schema.DigClass.HARD.value, schema.DigClass.SOFT.value)
     G.add_edges_from(
         (
             int(u[i]),
@@ -201,7 +203,10 @@ def build_street_graph(
             {
                 schema.LENGTH_M: float(length[i]),
                 schema.HIGHWAY: highway[i],
-                schema.COST_CLASS: schema.DigClass(dig[i]),
+                schema.COST_CLASS: schema.DigClass(basis[i]),
+                schema.DIG_CLASS: schema.TrenchClass(classes[i]),
+                schema.DIG_PREMIUM: float(premium[i]),
+                PASSAGE_TAG: bool(passage[i]),
                 schema.TRENCH_COST_GBP_PER_M: float(rate[i]),
                 "weight": float(weight[i]),
                 schema.KIND: schema.EdgeKind.STREET,

@@ -45,6 +45,64 @@ _HARD_DIG_DEFAULT: tuple[str, ...] = (
 
 _THERMOS = "THERMOS default pipe costs"
 
+_MAJOR_ROAD_DEFAULT: tuple[str, ...] = (
+    "motorway",
+    "motorway_link",
+    "trunk",
+    "trunk_link",
+    "primary",
+    "primary_link",
+    "secondary",
+    "secondary_link",
+)
+
+_FOOTWAY_DEFAULT: tuple[str, ...] = (
+    "footway",
+    "pedestrian",
+    "cycleway",
+    "sidewalk",
+    "crossing",
+)
+
+_UNPAVED_DEFAULT: tuple[str, ...] = (
+    "unpaved",
+    "compacted",
+    "fine_gravel",
+    "gravel",
+    "pebblestone",
+    "rock",
+    "ground",
+    "dirt",
+    "earth",
+    "grass",
+    "grass_paver",
+    "mud",
+    "sand",
+    "woodchips",
+    "soil",
+)
+
+_PAVED_DEFAULT: tuple[str, ...] = (
+    "paved",
+    "asphalt",
+    "chipseal",
+    "concrete",
+    "concrete:plates",
+    "concrete:lanes",
+    "paving_stones",
+    "sett",
+    "unhewn_cobblestone",
+    "cobblestone",
+    "bricks",
+    "metal",
+    "wood",
+)
+
+_TRL = (
+    "CSS/TRL schedule of charges for utility trenches (2006): reinstatement GBP 28-45/m2 on "
+    "lightly to most trafficked roads, GBP 11-23/m2 on footways"
+)
+
 
 @dataclass(frozen=True)
 class NetworkParams:
@@ -57,6 +115,59 @@ class NetworkParams:
             "tracks); others (paths, tracks, bridleways over green land) soft",
             "source": "roads, pavements and cycle tracks are paved (hard reinstatement, THERMOS "
             "'road'); soft dig only on unpaved paths, verges and green land",
+        },
+    )
+    major_road_highways: tuple[str, ...] = field(
+        default=_MAJOR_ROAD_DEFAULT,
+        metadata={
+            "doc": "OSM highway values dug as major-road carriageway (traffic management, "
+            "deeper reinstatement)",
+            "source": "trunk, primary and secondary roads carry the most traffic (UK road "
+            "classification)",
+        },
+    )
+    footway_highways: tuple[str, ...] = field(
+        default=_FOOTWAY_DEFAULT,
+        metadata={
+            "doc": "OSM highway values dug as paved footway (of the hard-dig highways)",
+            "source": "footways, pedestrian streets and cycle tracks are paved but not trafficked",
+        },
+    )
+    unpaved_surfaces: tuple[str, ...] = field(
+        default=_UNPAVED_DEFAULT,
+        metadata={
+            "doc": "OSM surface values dug as soft dig, whatever the highway",
+            "source": "OSM wiki, key surface: the unpaved values",
+        },
+    )
+    paved_surfaces: tuple[str, ...] = field(
+        default=_PAVED_DEFAULT,
+        metadata={
+            "doc": "OSM surface values that make a path, track or bridleway a paved footway",
+            "source": "OSM wiki, key surface: the paved values",
+        },
+    )
+    dig_premium: dict[str, float] = field(
+        default_factory=lambda: {
+            "major_road": 1.6,
+            "road": 1.0,
+            "footway": 0.6,
+            "soft": 0.0,
+        },
+        metadata={
+            "doc": "share of the pipe-rate catalogue's hard-over-soft rate each trench class "
+            "pays (0 = the soft rate, 1 = the hard rate), per class: major_road, road, "
+            "footway, soft",
+            "source": f"calibrated to the ratios of the {_TRL}: road 1 (the catalogue's hard "
+            "rate, 28/m2), major road 45/28 = 1.6, footway 17/28 = 0.6 (mid of 11-23)",
+        },
+    )
+    structure_crossing_cost_gbp_per_m: float = field(
+        default=1548.0,
+        metadata={
+            "doc": "civils cost of a main carried over a bridge or through a tunnel (hung or "
+            "ducted, with the structure owner's consent), GBP/m at DN100",
+            "source": "project assumption: twice the hard-dig trench rate; use a quote",
         },
     )
     max_length_in_buildings_m: float = field(
@@ -131,9 +242,32 @@ class NetworkParams:
             "trench_cost_hard_gbp_per_m",
             "service_trench_cost_gbp_per_m",
             "building_crossing_cost_gbp_per_m",
+            "structure_crossing_cost_gbp_per_m",
         ):
             if not getattr(self, name) > 0:
                 msg = f"{name}: must be > 0 GBP/m, got {getattr(self, name)}"
+                raise ValueError(msg)
+        if not self.trench_cost_hard_gbp_per_m > self.trench_cost_soft_gbp_per_m:
+            msg = (
+                "trench_cost_hard_gbp_per_m must be above trench_cost_soft_gbp_per_m, got "
+                f"{self.trench_cost_hard_gbp_per_m} and {self.trench_cost_soft_gbp_per_m}"
+            )
+            raise ValueError(msg)
+        classes = ("major_road", "road", "footway", "soft")
+        unknown = sorted(set(self.dig_premium) - set(classes))
+        missing = [c for c in classes if c not in self.dig_premium]
+        if unknown or missing:
+            msg = (
+                f"dig_premium: give exactly the classes {', '.join(classes)}"
+                + (f"; unknown {', '.join(unknown)}" if unknown else "")
+                + (f"; missing {', '.join(missing)}" if missing else "")
+            )
+            raise ValueError(msg)
+        for cls, value in self.dig_premium.items():
+            if not 0.0 <= float(value) <= 10.0:
+                msg = (
+                    f"dig_premium.{cls}: must be within 0-10 (share of hard over soft), got {value}"
+                )
                 raise ValueError(msg)
         if self.building_passages not in ("drop", "price"):
             msg = f"building_passages: 'drop' or 'price', got {self.building_passages!r}"
@@ -154,6 +288,20 @@ class NetworkParams:
     def dig_class(self, highway: str) -> schema.DigClass:
         """Return the dig class of an OSM ``highway`` value."""
         return schema.DigClass.HARD if highway in self.hard_dig_highways else schema.DigClass.SOFT
+
+    def premium_of_cost(self, cost_gbp_per_m: float) -> float:
+        """The dig premium (share of hard over soft) at which the trench costs ``cost_gbp_per_m``.
+
+        >>> NetworkParams().premium_of_cost(774.0)
+        1.0
+        """
+        soft, hard = self.trench_cost_soft_gbp_per_m, self.trench_cost_hard_gbp_per_m
+        return (cost_gbp_per_m - soft) / (hard - soft)
+
+    def premium_cost(self, premium: np.ndarray) -> np.ndarray:
+        """Trench cost (GBP/m at DN100) of edges paying ``premium`` of the hard-over-soft rate."""
+        soft, hard = self.trench_cost_soft_gbp_per_m, self.trench_cost_hard_gbp_per_m
+        return soft + np.asarray(premium, dtype=float) * (hard - soft)
 
     def trench_cost(self, dig_class: schema.DigClass) -> float:
         """Return the trench cost of ``dig_class`` in GBP/m."""

@@ -2,10 +2,11 @@
 
 OpenStreetMap maps footways and service roads through buildings (``tunnel=building_passage``,
 ``covered=yes``, ``indoor=yes``, market halls, station concourses). A heat main cannot be dug
-there, so :func:`streets_through_buildings` finds every street edge that runs more than
-``[network] max_length_in_buildings_m`` inside building footprints; the graph builder's caller
-then drops those edges (the default) or prices them as special crossings at
-``[network] building_crossing_cost_gbp_per_m``. Either way the count and length are reported.
+there, so :func:`avoid_buildings` takes every street edge tagged as such and every one that
+runs more than ``[network] max_length_in_buildings_m`` inside building footprints
+(:func:`streets_through_buildings`), and drops those edges (the default) or prices them as
+special crossings at ``[network] building_crossing_cost_gbp_per_m``. Either way the count and
+length are reported.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 import shapely
 
 from heatmap import schema
+from heatmap.routing.dig import PASSAGE_TAG
 from heatmap.routing.params import NetworkParams
 
 __all__ = [
@@ -150,9 +152,12 @@ def avoid_buildings(
     >>> H.number_of_edges(), report.action, report.length_m, report.street_ids
     (0, 'dropped', 100.0, ('arcade',))
     """
-    hits = streets_through_buildings(
+    found = streets_through_buildings(
         G, ground_footprints(buildings), max_inside_m=params.max_length_in_buildings_m
     )
+    tagged = [(u, v) for u, v, d in G.edges(data=True) if d.get(PASSAGE_TAG)]
+    seen = {frozenset(e) for e in found}
+    hits = list(found) + [e for e in tagged if frozenset(e) not in seen]
     H = G.copy()
     if not hits:
         return H, PassageReport(0, 0.0, "none", ())
@@ -166,8 +171,10 @@ def avoid_buildings(
         rate = params.building_crossing_cost_gbp_per_m
         for e in hits:
             d = H.edges[e]
-            d["trench_cost_gbp_per_m"] = rate
-            d["cost_class"] = schema.DigClass.HARD
+            d[schema.TRENCH_COST_GBP_PER_M] = rate
+            d[schema.COST_CLASS] = schema.DigClass.HARD
+            d[schema.DIG_CLASS] = schema.TrenchClass.BUILDING_CROSSING
+            d[schema.DIG_PREMIUM] = params.premium_of_cost(rate)
             if params.weight == "cost":
                 d["weight"] = rate * float(d.get(schema.LENGTH_M, 0.0))
         action = "priced"

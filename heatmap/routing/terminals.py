@@ -256,6 +256,7 @@ def attach_terminals(
         attach.update(zip(pi[grp].tolist(), nodes, strict=True))
 
     svc_rate = params.service_trench_cost_gbp_per_m
+    svc_premium = params.premium_of_cost(svc_rate)
     # a building touching the street still needs a (short) service; no zero-length edges
     dist = np.maximum(dist, tol)
     svc_w = params.edge_weight(dist, np.full(len(dist), svc_rate))
@@ -279,6 +280,8 @@ def attach_terminals(
                 schema.LENGTH_M: float(dist[k]),
                 schema.HIGHWAY: "",
                 schema.COST_CLASS: schema.DigClass.SOFT,
+                schema.DIG_CLASS: schema.TrenchClass.SERVICE,
+                schema.DIG_PREMIUM: svc_premium,
                 schema.TRENCH_COST_GBP_PER_M: svc_rate,
                 "weight": float(svc_w[k]),
                 schema.KIND: schema.EdgeKind.SERVICE,

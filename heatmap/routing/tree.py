@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -112,6 +113,8 @@ def segment_table(
             schema.LENGTH_M: length,
             schema.KIND: kind,
             schema.COST_CLASS: [schema.DigClass(d[schema.COST_CLASS]) for d in data],
+            schema.DIG_CLASS: [_trench_class(d) for d in data],
+            schema.DIG_PREMIUM: [_dig_premium(d) for d in data],
             schema.HIGHWAY: [d.get(schema.HIGHWAY, "") for d in data],
             schema.STREET_ID: [d.get(schema.STREET_ID, "") for d in data],
             schema.TRENCH_COST_GBP_PER_M: [float(d[schema.TRENCH_COST_GBP_PER_M]) for d in data],
@@ -163,3 +166,20 @@ def low_lhd_leaf_branches(
         if length > 0 and own_heat[leaf] / length < threshold:
             out.extend(branch)
     return out
+
+
+def _trench_class(d: dict[str, Any]) -> str:
+    """An edge's trench class; edges built without one take it from their soft/hard basis."""
+    if schema.DIG_CLASS in d:
+        return str(d[schema.DIG_CLASS])
+    if d.get(schema.KIND) == schema.EdgeKind.SERVICE:
+        return str(schema.TrenchClass.SERVICE)
+    hard = d.get(schema.COST_CLASS) == schema.DigClass.HARD
+    return str(schema.TrenchClass.ROAD if hard else schema.TrenchClass.SOFT)
+
+
+def _dig_premium(d: dict[str, Any]) -> float:
+    """An edge's share of the hard-over-soft rate (1 hard, 0 soft when not given)."""
+    if schema.DIG_PREMIUM in d:
+        return float(d[schema.DIG_PREMIUM])
+    return 1.0 if d.get(schema.COST_CLASS) == schema.DigClass.HARD else 0.0

@@ -317,3 +317,28 @@ def test_bad_params_and_catalogues(tmp_path: Path) -> None:
     with pytest.raises(SchemaError, match="connections"):
         cost_capex(pd.DataFrame(columns=["phase", "kind", "cost_class", "dn", "length_m"]),
                    plant={}, connections=pd.DataFrame({"phase": [1]}))  # fmt: skip
+
+
+def test_pipe_rate_follows_the_trench_class_premium() -> None:
+    from heatmap.design.rates import load_pipe_rates, pipe_capex_gbp
+
+    rates = load_pipe_rates()
+    soft, hard = rates.set_index(["material", "dn"]).loc[
+        ("steel", 100), ["soft_gbp_per_m", "hard_gbp_per_m"]
+    ]
+    n = 4
+    got = pipe_capex_gbp(
+        pd.Series(["steel"] * n),
+        pd.Series([100] * n),
+        pd.Series(["soft", "hard", "hard", "hard"]),
+        pd.Series([10.0] * n),
+        rates,
+        premium=pd.Series([0.0, 1.0, 0.6, 1.6]),
+    )
+    want = [10 * (soft + share * (hard - soft)) for share in (0.0, 1.0, 0.6, 1.6)]
+    assert got.tolist() == pytest.approx(want)
+    with pytest.raises(InputError, match="dig_premium"):
+        pipe_capex_gbp(
+            pd.Series(["steel"]), pd.Series([100]), pd.Series(["hard"]), pd.Series([1.0]), rates,
+            premium=pd.Series([-1.0]),
+        )  # fmt: skip

@@ -38,6 +38,7 @@ from heatmap.ingest.osm import (
     validate_bbox,
 )
 from heatmap.ingest.pbf import check_pbf
+from heatmap.ingest.streets import STREET_OUTPUT_COLUMNS
 from heatmap.ingest.tags import (
     BUILDING_OUTPUT_COLUMNS,
     parse_height_m,
@@ -69,7 +70,7 @@ def _check_contract(area: StudyArea) -> None:
     assert b.is_valid.all()
     assert (b[schema.FOOTPRINT_AREA_M2] > 0).all()
     assert (b[schema.TENURE] == schema.Tenure.UNKNOWN.value).all()
-    assert list(s.columns) == [schema.HIGHWAY, schema.NAME, schema.LENGTH_M, "geometry"]
+    assert list(s.columns) == [*STREET_OUTPUT_COLUMNS, "geometry"]
     assert set(s.geom_type) == {"LineString"}
     assert not s[schema.HIGHWAY].isin(["steps", "proposed", "construction", "elevator"]).any()
     np.testing.assert_allclose(s[schema.LENGTH_M], s.length, rtol=1e-9)
@@ -853,3 +854,34 @@ def test_existing_networks_hnpd(shared_dir: Path) -> None:
     assert len(nets) == 1332 - 8
     assert nets.crs.to_epsg() == 27700
     assert {"name", "operator", "technology", "capacity_mw", "status"} <= set(nets.columns)
+
+
+def test_street_tags_reach_the_streets_frame(tmp_path: Path) -> None:
+    """surface, bridge, tunnel, covered and indoor come through from OSM XML, lower case."""
+    text = TINY.read_text(encoding="utf-8")
+    text = text.replace(
+        '<tag k="highway" v="footway"/>',
+        '<tag k="highway" v="footway"/><tag k="bridge" v="Yes"/>'
+        '<tag k="surface" v="paving_stones"/><tag k="covered" v="yes"/>',
+    )
+    text = text.replace(
+        '<tag k="highway" v="tertiary"/>',
+        '<tag k="highway" v="tertiary"/><tag k="tunnel" v="yes"/>',
+    )
+    path = tmp_path / "tagged.osm"
+    path.write_text(text, encoding="utf-8")
+    s = read_osm(path).streets
+    foot = s[s[schema.HIGHWAY] == "footway"]
+    assert len(foot) and (foot["bridge"] == "yes").all()
+    assert (foot["surface"] == "paving_stones").all() and (foot["covered"] == "yes").all()
+    assert (s.loc[s[schema.HIGHWAY] == "tertiary", "tunnel"] == "yes").all()
+    assert s.loc[s[schema.HIGHWAY] == "residential", "bridge"].isna().all()
+
+
+@pytest.mark.shared_data
+def test_street_tags_from_a_pbf(london_pbf: Path) -> None:
+    s = read_osm(london_pbf).streets
+    # the extract maps the Thames bridges, building passages and paved surfaces
+    assert (s["bridge"] == "yes").sum() > 20
+    assert (s["tunnel"] == "building_passage").sum() > 20
+    assert s["surface"].isin(["asphalt", "paving_stones"]).sum() > 500

@@ -369,6 +369,15 @@ def _candidates() -> gpd.GeoDataFrame:
     )
 
 
+def _route_for_candidates() -> gpd.GeoDataFrame:
+    """The chosen network's route: one segment."""
+    return gpd.GeoDataFrame(
+        {"segment_id": [0], "lhd_mwh_per_m_a": [5.7], "dn": [150], "phase": [1]},
+        geometry=[LineString([(X0, Y0 - 100), (X0 + 200, Y0 - 100)])],
+        crs=27700,
+    )
+
+
 def test_street_heat_atlas_and_candidate_networks(tmp_path: Path) -> None:
     summary = {"connected_heat_demand_mwh_per_a": 12000.0, "npv_gbp": 2.5e6}
     m = render.render_map(
@@ -381,7 +390,15 @@ def test_street_heat_atlas_and_candidate_networks(tmp_path: Path) -> None:
     classes = [f["properties"]["c"] for f in layers["Street heat atlas"]["features"]]
     assert classes == [0, 1, 2, 3, 3, 4, 4]
     shown = {c.layer_name: c.show for c in m._children.values() if hasattr(c, "layer_name")}
-    assert shown["Street heat atlas"] is False and shown["Candidate networks"] is False
+    # with no chosen route drawn, the candidates are the map's subject and shown at load
+    assert shown["Street heat atlas"] is False and shown["Candidate networks"] is True
+    with_route = render.render_map(
+        buildings=_buildings(), candidates=_candidates(), route=_route_for_candidates()
+    )
+    shown = {
+        c.layer_name: c.show for c in with_route._children.values() if hasattr(c, "layer_name")
+    }
+    assert shown["Candidate networks"] is False
     outcomes = [f["properties"]["o"] for f in layers["Candidate networks"]["features"]]
     assert outcomes == ["viable", "not viable", "chosen"]
     style = next(

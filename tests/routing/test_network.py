@@ -54,10 +54,55 @@ def test_street_graph_snaps_junctions_and_sets_costs():
     assert by_id["a"][schema.COST_CLASS] == schema.DigClass.HARD
     assert by_id["c"][schema.COST_CLASS] == schema.DigClass.SOFT
     assert by_id["c"]["trench_cost_gbp_per_m"] == p.trench_cost_soft_gbp_per_m
-    assert by_id["b"]["weight"] == pytest.approx(p.trench_cost_hard_gbp_per_m * 99.995)
+    # the residential street pays the hard rate (774); the primary road 1.6 of the hard-over-
+    # soft premium: 249 + 1.6 x (774 - 249) = 1089 GBP/m
+    assert by_id["a"]["weight"] == pytest.approx(774.0 * 100.0)
+    assert by_id["b"]["weight"] == pytest.approx(1089.0 * 99.995)
+    assert by_id["b"][schema.DIG_CLASS] == "major_road"
     assert by_id["c"][schema.KIND] == schema.EdgeKind.STREET
     for _, d in G.nodes(data=True):
         assert {"x", "y"} <= set(d)
+
+
+@pytest.mark.parametrize(
+    ("highway", "tags", "dig_class", "gbp_per_m"),
+    [
+        # hand-worked from the defaults: soft 249, hard 774 GBP/m at DN100, premium shares
+        ("trunk", {}, "major_road", 249 + 1.6 * 525),
+        ("secondary_link", {}, "major_road", 249 + 1.6 * 525),
+        ("tertiary", {}, "road", 774.0),
+        ("service", {}, "road", 774.0),
+        ("footway", {}, "footway", 249 + 0.6 * 525),
+        ("pedestrian", {"surface": "paving_stones"}, "footway", 249 + 0.6 * 525),
+        ("path", {}, "soft", 249.0),
+        ("track", {"surface": "asphalt"}, "footway", 249 + 0.6 * 525),
+        ("residential", {"surface": "gravel"}, "soft", 249.0),
+        ("bridleway", {"surface": "Grass"}, "soft", 249.0),
+        ("primary", {"bridge": "yes"}, "structure", 1548.0),
+        ("footway", {"bridge": "viaduct"}, "structure", 1548.0),
+        ("residential", {"tunnel": "yes"}, "structure", 1548.0),
+        ("residential", {"bridge": "no", "tunnel": "no"}, "road", 774.0),
+    ],
+)
+def test_dig_class_and_rate_from_the_street_tags(highway, tags, dig_class, gbp_per_m):
+    s = streets({"a": [(0, 0), (100, 0)]}, [highway])
+    for key, value in tags.items():
+        s[key] = value
+    ((_, _, d),) = build_street_graph(s).edges(data=True)
+    assert d[schema.DIG_CLASS] == dig_class
+    assert d["trench_cost_gbp_per_m"] == pytest.approx(gbp_per_m)
+    assert d["weight"] == pytest.approx(100.0 * gbp_per_m)
+    want_basis = "soft" if dig_class == "soft" else "hard"
+    assert d[schema.COST_CLASS] == want_basis
+
+
+def test_dig_premium_must_name_every_class():
+    with pytest.raises(ValueError, match="missing footway"):
+        NetworkParams(dig_premium={"major_road": 1.6, "road": 1.0, "soft": 0.0})
+    with pytest.raises(ValueError, match="unknown verge"):
+        NetworkParams(
+            dig_premium={"major_road": 1.6, "road": 1.0, "footway": 0.6, "soft": 0.0, "verge": 0}
+        )
 
 
 def test_given_length_is_kept_and_weight_by_length():

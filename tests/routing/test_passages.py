@@ -75,3 +75,29 @@ def test_priced_crossing_is_used_only_when_it_pays() -> None:
     # at 5,000 GBP/m the crossing (1,000,000) costs more than the way round
     dear = NetworkParams(building_passages="price", building_crossing_cost_gbp_per_m=5000.0)
     assert _route_streets(dear, _hall()) == {"n1", "n2", "n3"}
+
+
+def test_a_street_tagged_as_a_building_passage_is_left_out_without_a_footprint() -> None:
+    # the extract maps no footprint over the arcade, but its tags say it is a building passage
+    params = NetworkParams(weight="length")
+    s = streets(LINES)
+    s["tunnel"] = ["building_passage", None, None, None]
+    G = build_street_graph(s, params=params)
+    H, report = avoid_buildings(G, _hall().iloc[:0], params=params)
+    assert report.street_ids == ("arcade",) and report.action == "dropped"
+    T, nodes = attach(H, SITES, params)
+    r = build_route(T, root=nodes["ec"], loads=LOADS)
+    used = {str(d.get("street_id")) for _, _, d in r.graph.edges(data=True)} - {"None", ""}
+    assert used == {"n1", "n2", "n3"}
+
+
+def test_a_priced_passage_is_a_building_crossing_in_the_pipe_costs() -> None:
+    params = NetworkParams(building_passages="price")
+    G = build_street_graph(streets(LINES), params=params)
+    H, report = avoid_buildings(G, _hall(), params=params)
+    assert report.action == "priced"
+    (d,) = [d for _, _, d in H.edges(data=True) if d["street_id"] == "arcade"]
+    assert d["dig_class"] == "building_crossing"
+    # 3096 GBP/m is (3096 - 249) / (774 - 249) = 5.42 of the hard-over-soft premium
+    assert d["dig_premium"] == pytest.approx((3096 - 249) / 525)
+    assert d["weight"] == pytest.approx(3096 * 200)

@@ -195,15 +195,15 @@ def test_pruning_removes_low_lhd_leaf_branches_iteratively():
 
 
 def test_cost_weight_avoids_hard_dig():
-    # plant at (0,0), load at (100,0): a 100 m primary road (hard, 774 GBP/m = 77,400) or a
-    # 300 m path detour (soft, 249 GBP/m = 74,700): cost picks the detour, length the road
+    # plant at (0,0), load at (100,0): a 100 m residential road (hard, 774 GBP/m = 77,400) or
+    # a 300 m path detour (soft, 249 GBP/m = 74,700): cost picks the detour, length the road
     lines = {
         "road": [(0, 0), (100, 0)],
         "r1": [(0, 0), (0, 100)],
         "r2": [(0, 100), (100, 100)],
         "r3": [(100, 100), (100, 0)],
     }
-    hw = ["primary", "path", "path", "path"]
+    hw = ["residential", "path", "path", "path"]
     sites = {"ec": (-1, 0), "L": (101, 0)}
     loads = pd.DataFrame({HEAT: [1000.0], PEAK: [500.0]}, index=["T:L"])
     for params, spine in ((NetworkParams(), 300.0), (BY_LENGTH, 100.0)):
