@@ -339,6 +339,9 @@ def size_pipes(
         pipes["material"], pipes[sch.DN], pipes[sch.COST_CLASS], pipes[sch.LENGTH_M], rates,
         premium=pipes[sch.DIG_PREMIUM] if sch.DIG_PREMIUM in pipes.columns else None,
     ).to_numpy()  # fmt: skip
+    if "crossing_cost_gbp" in pipes.columns:
+        # trenchless bores under railways and rivers crossed at grade
+        pipes[sch.CAPEX_GBP] += pipes["crossing_cost_gbp"].fillna(0.0).to_numpy(dtype=float)
 
     # Index path: flow + return friction (x fittings allowance) accumulated from the root.
     seg_dp_kpa = 2.0 * grad * length * (1.0 + p.fittings_allowance_pct / 100.0) / 1e3

@@ -72,6 +72,9 @@ class StudyArea:
     pois
         Points of interest (``poi_tag`` such as ``amenity=pub``, ``name``); None when the reader
         does not provide them.
+    barriers
+        Railways and rivers/canals (:mod:`heatmap.ingest.barriers`) that a main crosses only on
+        a bridge or by a trenchless bore; None when the reader does not provide them.
     """
 
     buildings: gpd.GeoDataFrame
@@ -81,6 +84,7 @@ class StudyArea:
     boundary: Polygon
     landuse: gpd.GeoDataFrame | None = None
     pois: gpd.GeoDataFrame | None = None
+    barriers: gpd.GeoDataFrame | None = None
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -148,6 +152,7 @@ def finish_area(
     boundary: Polygon | None,
     landuse: gpd.GeoDataFrame | None = None,
     pois: gpd.GeoDataFrame | None = None,
+    barriers: gpd.GeoDataFrame | None = None,
 ) -> StudyArea:
     """Check both frames are non-empty and assemble the :class:`StudyArea` (boundary: data bbox)."""
     if buildings.empty:
@@ -179,6 +184,7 @@ def finish_area(
         boundary=boundary,
         landuse=landuse,
         pois=pois,
+        barriers=barriers,
     )
 
 

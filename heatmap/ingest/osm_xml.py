@@ -13,6 +13,7 @@ from shapely.geometry import box
 from heatmap.errors import InputError
 from heatmap.ingest._osmnx import osmnx_settings, street_tag_settings
 from heatmap.ingest.area import BBox, StudyArea, bbox_boundary, choose_crs, finish_area
+from heatmap.ingest.barriers import BARRIER_TAGS, barrier_frame
 from heatmap.ingest.context import CONTEXT_TAGS, area_frame, poi_frame
 from heatmap.ingest.streets import empty_streets, streets_from_graph
 from heatmap.ingest.tags import normalise_buildings
@@ -101,6 +102,10 @@ def _read_checked_xml(path: Path, *, source: str, crs: Any, bbox: BBox | None) -
             G = ox.truncate.truncate_graph_polygon(G, polygon, truncate_by_edge=True)
         streets = streets_from_graph(G, source=source, crs=out_crs)
     boundary = bbox_boundary(bbox, out_crs) if bbox else None
+    try:
+        barrier_features = ox.features_from_xml(path, polygon=polygon, tags=BARRIER_TAGS)
+    except InsufficientResponseError:
+        barrier_features = gpd.GeoDataFrame(geometry=[], crs=4326)
     return finish_area(
         buildings,
         streets,
@@ -109,4 +114,5 @@ def _read_checked_xml(path: Path, *, source: str, crs: Any, bbox: BBox | None) -
         boundary=boundary,
         landuse=landuse,
         pois=pois,
+        barriers=barrier_frame(barrier_features.reset_index(), out_crs),
     )

@@ -17,6 +17,7 @@ import pyproj
 
 from heatmap.errors import InputError
 from heatmap.ingest.area import BBox, StudyArea, bbox_boundary, choose_crs, finish_area
+from heatmap.ingest.barriers import BARRIER_TAGS, barrier_frame, empty_barriers
 from heatmap.ingest.context import POI_KEYS, area_frame, empty_context, poi_frame
 from heatmap.ingest.streets import STREET_TAGS, empty_streets, osm_streets
 from heatmap.ingest.tags import normalise_buildings
@@ -295,6 +296,13 @@ def read_pbf(path: Path, *, crs: Any, bbox: BBox | None) -> StudyArea:
             network = osm.get_network(network_type="all", nodes=True)
             raw_landuse = osm.get_landuse()
             raw_pois = osm.get_pois(custom_filter=dict.fromkeys(POI_KEYS, True))
+            raw_barriers = osm.get_data_by_custom_criteria(
+                custom_filter=BARRIER_TAGS,
+                filter_type="keep",
+                keep_nodes=False,
+                keep_ways=True,
+                keep_relations=False,
+            )
     except Exception as exc:
         msg = (
             f"{path}: pyrosm could not read the file ({type(exc).__name__}: {exc}); "
@@ -325,6 +333,11 @@ def read_pbf(path: Path, *, crs: Any, bbox: BBox | None) -> StudyArea:
         streets = osm_streets(edges, way="id", source=source, crs=out_crs)
     boundary = bbox_boundary(bbox, out_crs) if bbox else None
     landuse, pois = _context(raw_landuse, raw_pois, out_crs)
+    if raw_barriers is None or len(raw_barriers) == 0:
+        barriers = empty_barriers(out_crs)
+    else:
+        g = gpd.GeoDataFrame(raw_barriers, geometry="geometry", crs=raw_barriers.crs or 4326)
+        barriers = barrier_frame(gpd.GeoDataFrame(pbf_tags(g), geometry=g.geometry), out_crs)
     return finish_area(
         buildings,
         streets,
@@ -333,6 +346,7 @@ def read_pbf(path: Path, *, crs: Any, bbox: BBox | None) -> StudyArea:
         boundary=boundary,
         landuse=landuse,
         pois=pois,
+        barriers=barriers,
     )
 
 

@@ -36,6 +36,8 @@ SHAPEFILE_FIELDS: dict[str, str] = {
     "cost_class": "dig_basis",
     "dig_class": "dig_class",
     "dig_premium": "dig_prem",
+    "n_crossings": "n_cross",
+    "crossing_cost_gbp": "cross_gbp",
     "trench_cost_gbp": "trench_gbp",
     "served_heat_mwh_per_a": "heat_mwha",
     "served_peak_kw": "peak_kw",
@@ -72,6 +74,8 @@ SHAPEFILE_FIELDS: dict[str, str] = {
 | cost_class | dig_basis | | pipe-rate column the trench is priced from: soft or hard |
 | dig_class | dig_class | | trench class: major_road, road, footway, soft, structure, ... |
 | dig_premium | dig_prem | | share of the hard-over-soft rate the trench pays (0 soft, 1 hard) |
+| n_crossings | n_cross | | railways and rivers the street crosses at grade |
+| crossing_cost_gbp | cross_gbp | £ | trenchless bores under them |
 | trench_cost_gbp | trench_gbp | £ | trench cost of the segment |
 | served_heat_mwh_per_a | heat_mwha | MWh/yr | annual heat served downstream |
 | served_peak_kw | peak_kw | kW | diversified peak served downstream, f(n) = 0.62 + 0.38/n |

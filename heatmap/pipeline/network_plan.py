@@ -22,6 +22,7 @@ from heatmap.pipeline.phases import select_phased_loads
 from heatmap.pipeline.scenario import Scenario
 from heatmap.routing import graph as network
 from heatmap.routing import route
+from heatmap.routing.crossings import split_report
 from heatmap.zones import clusters as cluster
 
 __all__ = [
@@ -95,6 +96,7 @@ def plan_route(
         graph if graph is not None else network.build_street_graph(streets, params=scenario.network)
     )
     G = network.keep_largest_component(street_graph)
+    _report_split(street_graph, set(G.nodes))
     if clusters is None and scenario.route.connect_viable_clusters:
         clusters = _clusters_for(buildings, streets, scenario)
     selected = select_phased_loads(
@@ -280,3 +282,33 @@ def _energy_centre(
     return route.choose_energy_centre(
         G, loads=loads, candidates=candidates, network_params=scenario.network
     )
+
+
+def _report_split(G: nx.Graph, kept: set[object]) -> None:
+    """Warn when a railway or river cuts part of the street network off the routed part.
+
+    Parts cut off with no barrier between (the edge of the extract or of the area searched)
+    are logged, not warned about.
+    """
+    parts = [p for p in split_report(G, kept) if p.street_length_m >= SPLIT_REPORT_MIN_M]
+    cut = [p for p in parts if p.barriers]
+    if cut:
+        logger.warning(
+            "the street network is split: %s; no street crosses there, so buildings beyond "
+            "cannot join this network (map a bridge, or plan that side on its own)",
+            "; ".join(
+                f"{p.street_length_m / 1000:.1f} km of streets beyond {', '.join(p.barriers[:3])}"
+                for p in cut[:5]
+            ),
+        )
+    if len(parts) > len(cut):
+        logger.info(
+            "%d part(s) of the street network (%.1f km) join the routed part by no street",
+            len(parts) - len(cut),
+            sum(p.street_length_m for p in parts if not p.barriers) / 1000,
+        )
+
+
+SPLIT_REPORT_MIN_M = 500.0
+"""Parts of the street network shorter than this (courtyard paths, fragments cut by the
+extract's edge) are not reported when cut off, m."""

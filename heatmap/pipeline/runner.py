@@ -49,8 +49,7 @@ from heatmap.pipeline.ranking import candidate_route_lines, candidate_table
 from heatmap.pipeline.results import NetworkResults, Results
 from heatmap.pipeline.scenario import Scenario
 from heatmap.pipeline.summary import summary_of
-from heatmap.routing import graph as network
-from heatmap.routing.passages import avoid_buildings
+from heatmap.routing.street_graph import routing_graph
 from heatmap.zones import atlas as street_atlas
 from heatmap.zones import candidate_zones as zoning
 
@@ -225,12 +224,9 @@ def _area_stages(scenario: Scenario, stages: _Stages) -> _AreaStages:
         stages, "cluster", lambda: cluster_area(buildings, area.streets, scenario.cluster)
     )
     with stages.stage("zones"):
-        G, passages = avoid_buildings(
-            network.build_street_graph(area.streets, params=scenario.network),
-            area.buildings,
-            params=scenario.network,
+        G = routing_graph(
+            area.streets, area.buildings, params=scenario.network, barriers=area.barriers
         )
-        G.graph["passages"] = passages
         atlas = street_atlas.street_heat_atlas(
             buildings,
             G,

@@ -57,6 +57,8 @@ _NETWORK_KEYS = (
     "trench_by_dig_class_m",
     "pipe_capex_by_dig_class_gbp",
     "soft_dig_share_pct",
+    "n_barrier_crossings",
+    "barrier_crossing_capex_gbp",
 )
 """Keys describing the chosen network; None when no network was planned."""
 
@@ -215,6 +217,10 @@ def _dig_mix(pipes: pd.DataFrame) -> dict[str, Any]:
             None if capex is None else {k: round(float(v)) for k, v in capex.items()}
         ),
         "soft_dig_share_pct": json_number(100.0 * soft_m / street_m if street_m > 0 else None),
+        "n_barrier_crossings": int(pipes.get("n_crossings", pd.Series(dtype=int)).sum()),
+        "barrier_crossing_capex_gbp": float(
+            pipes.get("crossing_cost_gbp", pd.Series(dtype=float)).sum()
+        ),
     }
 
 

@@ -26,12 +26,12 @@ import pyproj
 
 from heatmap import schema
 from heatmap.errors import InputError
+from heatmap.ingest.barriers import empty_barriers
 from heatmap.pipeline.area import cluster_area, estimate_area_demand, load_area
 from heatmap.pipeline.scenario import Scenario
 from heatmap.region.extract import extract_bbox
 from heatmap.region.tiling import Tile, owned_geometries, segment_keys
-from heatmap.routing import graph as network
-from heatmap.routing.passages import avoid_buildings
+from heatmap.routing.street_graph import routing_graph
 from heatmap.zones import atlas as street_atlas
 from heatmap.zones import density
 
@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 LAYERS = (
     "buildings",
     "streets",
+    "barriers",
     "street_lhd",
     "clusters",
     "cluster_labels",
@@ -169,6 +170,7 @@ class _Stages:
     streets: gpd.GeoDataFrame
     clusters: gpd.GeoDataFrame
     atlas: street_atlas.StreetAtlas
+    barriers: gpd.GeoDataFrame
 
 
 @contextmanager
@@ -194,12 +196,7 @@ def _area_stages(cut: Path, crs_text: str, scenario: Scenario, clock: dict[str, 
     buildings, clustered = cluster_area(buildings, area.streets, scenario.cluster)
     clock["clusters"] = time.perf_counter() - t
     t = time.perf_counter()
-    G, passages = avoid_buildings(
-        network.build_street_graph(area.streets, params=scenario.network),
-        area.buildings,
-        params=scenario.network,
-    )
-    G.graph["passages"] = passages
+    G = routing_graph(area.streets, area.buildings, params=scenario.network, barriers=area.barriers)
     atlas = street_atlas.street_heat_atlas(
         buildings,
         G,
@@ -208,7 +205,8 @@ def _area_stages(cut: Path, crs_text: str, scenario: Scenario, clock: dict[str, 
         streets=area.streets,
     )
     clock["atlas"] = time.perf_counter() - t
-    return _Stages(buildings, area.streets, clustered.clusters, atlas)
+    barriers = area.barriers if area.barriers is not None else empty_barriers(area.crs)
+    return _Stages(buildings, area.streets, clustered.clusters, atlas, barriers)
 
 
 def run_tile(
@@ -285,9 +283,11 @@ def run_tile(
     streets = s.streets[owned_geometries(tile, s.streets.geometry.to_numpy())].copy()
     if schema.SOURCE in streets.columns:
         streets[schema.SOURCE] = source
+    barriers = s.barriers[owned_geometries(tile, s.barriers.geometry.to_numpy())]
     for name, frame in (
         ("buildings", buildings),
         ("streets", streets),
+        ("barriers", barriers),
         ("street_lhd", seg_out),
         ("clusters", clusters),
     ):

@@ -26,8 +26,7 @@ from heatmap.pipeline.candidates import AreaContext, appraise_specs, candidate_s
 from heatmap.pipeline.ranking import candidate_route_lines
 from heatmap.pipeline.scenario import Scenario
 from heatmap.region.tile_task import layer_path
-from heatmap.routing import graph as network
-from heatmap.routing.passages import avoid_buildings
+from heatmap.routing.street_graph import routing_graph
 from heatmap.zones import atlas as street_atlas
 
 __all__ = ["ZoneTask", "appraise_zone", "zones_to_plan"]
@@ -144,12 +143,10 @@ def appraise_zone(
         for b, c in zip(buildings.index, cluster_col, strict=True)
     ]
     streets = _read_around(work_dir, task.tile_ids, "streets", task.bounds_m)
-    G, passages = avoid_buildings(
-        network.build_street_graph(streets, params=scenario.network),
-        buildings,
-        params=scenario.network,
+    barriers = _read_around(work_dir, task.tile_ids, "barriers", task.bounds_m)
+    G = routing_graph(
+        streets, buildings, params=scenario.network, barriers=barriers if len(barriers) else None
     )
-    G.graph["passages"] = passages
     atlas = street_atlas.street_heat_atlas(
         buildings,
         G,

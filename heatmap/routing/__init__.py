@@ -1,7 +1,9 @@
 """The routing stage: street graph, Steiner and prize-collecting solvers, route tree, siting.
 
 Modules: :mod:`.params` (the stage's parameters), :mod:`.graph` (street graph),
-:mod:`.passages` (streets through buildings), :mod:`.terminals` (loads and the energy
+:mod:`.dig` (trench classes from street tags), :mod:`.passages` (streets through
+buildings), :mod:`.crossings` (railways and rivers), :mod:`.street_graph` (the routing graph
+of an area, all three applied), :mod:`.terminals` (loads and the energy
 centre on the graph), :mod:`.steiner` (solvers),
 :mod:`.steinlib` (benchmark files), :mod:`.route` (the spine and its phases), :mod:`.tree`
 (per-edge loads, LHD) and :mod:`.siting` (energy-centre choice).
@@ -18,6 +20,9 @@ from heatmap.routing import steiner as steiner
 from heatmap.routing import steinlib as steinlib
 from heatmap.routing import terminals as terminals
 from heatmap.routing import tree as tree
+from heatmap.routing.crossings import CrossingReport as CrossingReport
+from heatmap.routing.crossings import price_crossings as price_crossings
+from heatmap.routing.crossings import split_report as split_report
 from heatmap.routing.graph import NetworkParams as NetworkParams
 from heatmap.routing.graph import attach_terminals as attach_terminals
 from heatmap.routing.graph import build_street_graph as build_street_graph
@@ -44,6 +49,7 @@ from heatmap.routing.steiner import steiner_tree as steiner_tree
 from heatmap.routing.steiner import validate_tree as validate_tree
 from heatmap.routing.steinlib import SteinLibInstance as SteinLibInstance
 from heatmap.routing.steinlib import read_stp as read_stp
+from heatmap.routing.street_graph import routing_graph as routing_graph
 from heatmap.routing.tree import OrientedTree as OrientedTree
 from heatmap.routing.tree import downstream_sums as downstream_sums
 from heatmap.routing.tree import low_lhd_leaf_branches as low_lhd_leaf_branches
@@ -52,6 +58,7 @@ from heatmap.routing.tree import segment_table as segment_table
 
 __all__ = [
     "N_CONNECTIONS",
+    "CrossingReport",
     "EnergyCentreChoice",
     "NetworkParams",
     "OrientedTree",
@@ -77,13 +84,16 @@ __all__ = [
     "params",
     "passages",
     "phase_summary",
+    "price_crossings",
     "prize_collecting_steiner_tree",
     "read_stp",
     "route",
     "route_to_gdf",
+    "routing_graph",
     "segment_table",
     "siting",
     "solve_stp",
+    "split_report",
     "steiner",
     "steiner_tree",
     "steinlib",

@@ -137,7 +137,8 @@ def route_to_gdf(route: Route) -> gpd.GeoDataFrame:
     -------
     gdf_segments
         Columns ``segment_id``, ``u``, ``v`` (``v`` downstream), ``length_m``, ``kind``,
-        ``cost_class``, ``dig_class``, ``dig_premium``, ``highway``, ``street_id``,
+        ``cost_class``, ``dig_class``, ``dig_premium``, ``n_crossings``,
+        ``crossing_cost_gbp``, ``highway``, ``street_id``,
         ``trench_cost_gbp``,
         ``served_heat_mwh_per_a``, ``served_peak_kw``, ``n_downstream``, ``lhd_mwh_per_m_a``,
         ``low_lhd``, ``phase``, ``geometry``; CRS of the network.
@@ -191,6 +192,8 @@ def route_to_gdf(route: Route) -> gpd.GeoDataFrame:
         schema.COST_CLASS,
         schema.DIG_CLASS,
         schema.DIG_PREMIUM,
+        "n_crossings",
+        "crossing_cost_gbp",
         schema.HIGHWAY,
         schema.STREET_ID,
         schema.TRENCH_COST_GBP,

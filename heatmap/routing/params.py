@@ -170,6 +170,16 @@ class NetworkParams:
             "source": "project assumption: twice the hard-dig trench rate; use a quote",
         },
     )
+    barrier_crossing_length_m: float = field(
+        default=40.0,
+        metadata={
+            "doc": "trenchless bore charged for each railway or river a street crosses at grade "
+            "(priced at structure_crossing_cost_gbp_per_m), m",
+            "source": "project assumption: a bore under the asset with launch and reception pits "
+            "set back either side (Network Rail NR/L2/CIV/044 under-track crossings; "
+            "Environment Agency set-backs for main rivers); use a quote",
+        },
+    )
     max_length_in_buildings_m: float = field(
         default=5.0,
         metadata={
@@ -243,9 +253,11 @@ class NetworkParams:
             "service_trench_cost_gbp_per_m",
             "building_crossing_cost_gbp_per_m",
             "structure_crossing_cost_gbp_per_m",
+            "barrier_crossing_length_m",
         ):
             if not getattr(self, name) > 0:
-                msg = f"{name}: must be > 0 GBP/m, got {getattr(self, name)}"
+                unit = "m" if name.endswith("_length_m") else "GBP/m"
+                msg = f"{name}: must be > 0 {unit}, got {getattr(self, name)}"
                 raise ValueError(msg)
         if not self.trench_cost_hard_gbp_per_m > self.trench_cost_soft_gbp_per_m:
             msg = (

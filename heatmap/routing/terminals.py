@@ -227,12 +227,18 @@ def attach_terminals(
     (pi, ei), dist = tree.query_nearest(pgeoms, return_distance=True, all_matches=False)
     order = np.argsort(pi, kind="stable")
     pi, ei, dist = pi[order], ei[order], dist[order]
+    ei, dist = _not_across_barriers(H.graph.get("barriers"), tree, pgeoms, pi, ei, dist, params)
     too_far = dist > params.max_service_length_m
     if too_far.any():
-        far = ", ".join(f"{ids[i]} ({dist[k]:.0f} m)" for k, i in enumerate(pi) if too_far[k])
+        far = ", ".join(
+            f"{ids[i]} ({dist[k]:.0f} m)" if np.isfinite(dist[k]) else f"{ids[i]} (across one)"
+            for k, i in enumerate(pi)
+            if too_far[k]
+        )
         msg = (
             f"{int(too_far.sum())} terminal(s) lie farther than max_service_length_m="
-            f"{params.max_service_length_m:g} m from every street: {far[:400]}"
+            f"{params.max_service_length_m:g} m from every street they can reach without "
+            f"crossing a railway or river: {far[:400]}"
         )
         if on_unreachable == "raise":
             raise InputError(msg)
@@ -345,3 +351,42 @@ def loads_from_terminals(
     col = phase_column or (schema.PHASE if schema.PHASE in sub.columns else None)
     out[schema.PHASE] = sub[col].to_numpy(np.int64) if col else 1
     return out
+
+
+def _not_across_barriers(
+    barriers: gpd.GeoDataFrame | None,
+    tree: shapely.STRtree,
+    pgeoms: np.ndarray,
+    pi: np.ndarray,
+    ei: np.ndarray,
+    dist: np.ndarray,
+    params: NetworkParams,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Move services that would cross an at-grade railway or river.
+
+    Each goes to the nearest street edge it reaches without crossing one (distance infinite
+    where there is none in reach).
+    """
+    if barriers is None or barriers.empty or not len(pi):
+        return ei, dist
+    egeoms = tree.geometries
+    btree = shapely.STRtree(barriers.geometry.to_numpy())
+    lines = shapely.shortest_line(pgeoms[pi], egeoms[ei])
+    crossing = np.zeros(len(pi), dtype=bool)
+    li, _ = btree.query(lines, predicate="intersects")
+    crossing[np.unique(li)] = True
+    if not crossing.any():
+        return ei, dist
+    ei, dist = ei.copy(), dist.copy()
+    for k in np.flatnonzero(crossing):
+        point = pgeoms[pi[k]]
+        near = tree.query(point, predicate="dwithin", distance=params.max_service_length_m)
+        d = shapely.distance(point, egeoms[near])
+        best, best_d = -1, np.inf
+        for j in np.argsort(d, kind="stable"):
+            line = shapely.shortest_line(point, egeoms[near[j]])
+            if not len(btree.query(line, predicate="intersects")):
+                best, best_d = int(near[j]), float(d[j])
+                break
+        ei[k], dist[k] = (best, best_d) if best >= 0 else (ei[k], np.inf)
+    return ei, dist

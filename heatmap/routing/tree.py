@@ -115,6 +115,8 @@ def segment_table(
             schema.COST_CLASS: [schema.DigClass(d[schema.COST_CLASS]) for d in data],
             schema.DIG_CLASS: [_trench_class(d) for d in data],
             schema.DIG_PREMIUM: [_dig_premium(d) for d in data],
+            "n_crossings": [int(d.get("n_crossings", 0)) for d in data],
+            "crossing_cost_gbp": [float(d.get("crossing_cost_gbp", 0.0)) for d in data],
             schema.HIGHWAY: [d.get(schema.HIGHWAY, "") for d in data],
             schema.STREET_ID: [d.get(schema.STREET_ID, "") for d in data],
             schema.TRENCH_COST_GBP_PER_M: [float(d[schema.TRENCH_COST_GBP_PER_M]) for d in data],
@@ -128,7 +130,9 @@ def segment_table(
             "depth": tree.depth[child],
         }
     )
-    table[schema.TRENCH_COST_GBP] = table[schema.LENGTH_M] * table[schema.TRENCH_COST_GBP_PER_M]
+    table[schema.TRENCH_COST_GBP] = (
+        table[schema.LENGTH_M] * table[schema.TRENCH_COST_GBP_PER_M] + table["crossing_cost_gbp"]
+    )
     return table
 
 

@@ -879,8 +879,16 @@ def test_street_tags_reach_the_streets_frame(tmp_path: Path) -> None:
 
 
 @pytest.mark.shared_data
-def test_street_tags_from_a_pbf(london_pbf: Path) -> None:
-    s = read_osm(london_pbf).streets
+def test_street_tags_and_barriers_from_a_pbf(london_pbf: Path) -> None:
+    area = read_osm(london_pbf)
+    s = area.streets
+    b = area.barriers
+    assert b is not None and b.crs == area.crs
+    thames = b[b["name"] == "River Thames"]
+    assert len(thames) and (thames["kind"] == "waterway").all()
+    # most of the Underground is mapped in tunnels: not barriers at grade
+    subway = b[b["subtype"] == "subway"]
+    assert len(subway) and (subway["level"] == "tunnel").all()
     # the extract maps the Thames bridges, building passages and paved surfaces
     assert (s["bridge"] == "yes").sum() > 20
     assert (s["tunnel"] == "building_passage").sum() > 20

@@ -235,6 +235,8 @@ def _pipes() -> gpd.GeoDataFrame:
         "cost_class": ["soft", "hard", "hard", "soft"],
         "dig_class": ["soft", "major_road", "road", "service"],
         "dig_premium": [0.0, 1.6, 1.0, 0.0],
+        "n_crossings": [0, 1, 0, 0],
+        "crossing_cost_gbp": [0.0, 61_920.0, 0.0, 0.0],
         "trench_cost_gbp": [45_000.0, 30_000.0, 25_000.0, 4_000.0],
         "diversity_factor": [0.7, 0.72, 0.81, 1.0],
         "design_flow_kg_per_s": [9.5, 6.0, 2.6, 0.8],
