@@ -108,10 +108,11 @@ def _network_lines(
         cost = float(grp[sch.CAPEX_GBP].sum()) * mult
         label = "spine" if key == "network_spine" else "branches/services"
         size = f"DN{dn}" if material == "steel" else f"{material} {dn} mm"
+        where = "service trench" if cls == "service" else f"{cls} dig"
         out.append(
             _line(
                 _int(phase), key, length, rates,
-                item=f"Heat network {label} {size} ({cls} dig)", unit="m",
+                item=f"Heat network {label} {size} ({where})", unit="m",
                 rate_gbp=cost / length if length > 0 else 0.0, subtotal_gbp=cost,
             )
         )  # fmt: skip
