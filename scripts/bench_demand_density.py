@@ -1,6 +1,6 @@
 """Benchmark demand + density over >= 200,000 buildings (the City of London extract tiled).
 
-Rerun: /work/venv/bin/python scripts/bench_demand_density.py [--tiles 10] [--pbf PATH]
+Rerun: PYTHONPATH=. .venv/bin/python scripts/bench_demand_density.py [--tiles 10] [--pbf PATH]
 
 Prints buildings per second for estimate_demand + heat_density_raster (+ opportunity_areas
 reported separately) and the peak resident memory of the process.
@@ -92,7 +92,7 @@ def main() -> None:
     print(f"peak RSS: {peak_mb():,.0f} MB (after loading and tiling: {mem0:,.0f} MB)")
     print(f"total demand: {d['heat_demand_mwh_per_a'].sum():,.0f} MWh/a")
     print(
-        "rerun: /work/venv/bin/python scripts/bench_demand_density.py "
+        "rerun: PYTHONPATH=. .venv/bin/python scripts/bench_demand_density.py "
         f"--tiles {args.tiles} --untagged-use {args.untagged_use} --repeat {args.repeat}"
     )
 

@@ -6,7 +6,7 @@ Killingworth study's Phase 1 peak (4.6 MW) and annual heat incl. losses (11,803 
 times one 8,760-hour dispatch (target < 50 ms) and a 10 x 10 sizing sweep (target < 5 s), and
 prints the low-carbon share of 2.51 MW of heat pump against store size (study: 97 % with 200 m3).
 
-Run: /work/venv/bin/python scripts/bench_dispatch.py [--figures DIR]
+Run: PYTHONPATH=. .venv/bin/python scripts/bench_dispatch.py [--figures DIR]
 """
 
 from __future__ import annotations
@@ -70,7 +70,10 @@ def main() -> None:
         ):
             print("wrote", fn(res, args.figures / name, overwrite=True))
         print("wrote", plot_sweep(sweep, args.figures / "sizing_sweep.png", overwrite=True))
-    print("rerun: /work/venv/bin/python scripts/bench_dispatch.py --figures /tmp/dispatch_figs")
+    print(
+        "rerun: PYTHONPATH=. .venv/bin/python scripts/bench_dispatch.py "
+        "--figures /tmp/dispatch_figs"
+    )
 
 
 if __name__ == "__main__":

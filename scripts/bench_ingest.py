@@ -2,7 +2,7 @@
 
 Prints buildings, street lines and seconds per file. Rerun with:
 
-    /work/venv/bin/python scripts/bench_ingest.py
+    PYTHONPATH=. .venv/bin/python scripts/bench_ingest.py
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def main() -> None:
             f"({area.streets['length_m'].sum() / 1000:.1f} km), CRS EPSG:{area.crs.to_epsg()}, "
             f"{seconds:.2f} s"
         )
-    print("rerun: /work/venv/bin/python scripts/bench_ingest.py")
+    print("rerun: PYTHONPATH=. .venv/bin/python scripts/bench_ingest.py")
 
 
 if __name__ == "__main__":

@@ -6,9 +6,9 @@ count; and, on a synthetic road-like graph (jittered grid, 20,000 nodes, 1,000 t
 speed ratio fast vs networkx and the default solver's time and cost vs networkx.
 
 Rerun:
-    /work/venv/bin/python scripts/bench_steinlib.py                 # B and C, default/fast/nx
-    /work/venv/bin/python scripts/bench_steinlib.py --exact         # also exact, 60 s each
-    /work/venv/bin/python scripts/bench_steinlib.py --road-only     # only the 20k-node test
+    PYTHONPATH=. .venv/bin/python scripts/bench_steinlib.py    # B and C, default/fast/nx
+    PYTHONPATH=. .venv/bin/python scripts/bench_steinlib.py --exact  # also exact, 60 s each
+    PYTHONPATH=. .venv/bin/python scripts/bench_steinlib.py --road-only  # only the 20k-node test
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ def main() -> None:
     if not args.no_road:
         bench_road()
     print(
-        "\nrerun: /work/venv/bin/python scripts/bench_steinlib.py"
+        "\nrerun: PYTHONPATH=. .venv/bin/python scripts/bench_steinlib.py"
         + (" --exact" if args.exact else "")
     )
 

@@ -6,7 +6,7 @@ domestic
 cluster's internal network length from its own geometry (Steiner tree over its streets, shared
 feeds to terraces) and print it beside the study's density-class metres per dwelling.
 
-Run: /work/venv/bin/python scripts/clusters_report.py [--shared ../shared] [--eps-m 25]
+Run: PYTHONPATH=. .venv/bin/python scripts/clusters_report.py [--shared ../shared] [--eps-m 25]
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def main() -> None:
                 .round(1)
                 .to_string()
             )
-    print("\nrerun: /work/venv/bin/python scripts/clusters_report.py")
+    print("\nrerun: PYTHONPATH=. .venv/bin/python scripts/clusters_report.py")
 
 
 if __name__ == "__main__":

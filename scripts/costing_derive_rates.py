@@ -4,7 +4,8 @@ Reads ../shared/reference/killingworth (capex.csv, connections.csv, energy_centr
 each rate with its derivation, plus the development-cost share per phase and the least-squares
 fit of non-domestic connection cost against peak kW.
 
-Rerun: /work/venv/bin/python scripts/costing_derive_rates.py [path/to/shared/reference/killingworth]
+Rerun (from the repository root):
+    PYTHONPATH=. .venv/bin/python scripts/costing_derive_rates.py [path/to/killingworth]
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ CAPEX by item and phase, Table 23 per-phase heat pump / boiler output and start 
 14-18 and 42-43 connections and sales tariffs). Assumptions the study does not print are stated
 below and in the printed notes.
 
-Rerun:  /work/venv/bin/python scripts/killingworth_tem.py [--ref DIR] [--out DIR]
+Rerun:  PYTHONPATH=. .venv/bin/python scripts/killingworth_tem.py [--ref DIR] [--out DIR]
 """
 
 from __future__ import annotations
@@ -287,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         full_s.cashflow.to_csv(args.out / "cashflow.csv", index=False)
         print(f"\nwrote {args.out / 'tem.xlsx'} and cashflow.csv")
         print(full_s.sensitivities.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
-    print("\nrerun: /work/venv/bin/python scripts/killingworth_tem.py")
+    print("\nrerun: PYTHONPATH=. .venv/bin/python scripts/killingworth_tem.py")
     return 0
 
 

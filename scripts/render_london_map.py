@@ -5,7 +5,7 @@ one: footprint area x 100 kWh/m2/yr (no floors, no use split). Anchor loads: >= 
 Heat density and opportunity areas: heatmap.zones.density on that demand (100 m grid).
 No route (the route stage is separate).
 
-Rerun:  /work/venv/bin/python scripts/render_london_map.py [OUT_DIR]
+Rerun:  PYTHONPATH=. .venv/bin/python scripts/render_london_map.py [OUT_DIR]
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def main() -> None:
         )
         dt = time.perf_counter() - t1
         print(f"{label}: {path} {path.stat().st_size / 1e6:.2f} MB, render+save {dt:.1f} s")
-    print("rerun: /work/venv/bin/python scripts/render_london_map.py [OUT_DIR]")
+    print("rerun: PYTHONPATH=. .venv/bin/python scripts/render_london_map.py [OUT_DIR]")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """City of London check of issue 3: demand for every building, density and opportunity areas.
 
-Rerun: /work/venv/bin/python scripts/report_demand_london.py [--pbf PATH] [--out DIR]
+Rerun: PYTHONPATH=. .venv/bin/python scripts/report_demand_london.py [--pbf PATH] [--out DIR]
 
 Buildings with no use tag (building=yes) are treated as non-domestic general offices here
 (``untagged_use="non_domestic"``), which is what they overwhelmingly are in the City.
@@ -101,7 +101,7 @@ def main() -> None:
     if args.out is not None:
         p = write_geotiff(r, args.out / "heat_density.tif", overwrite=True)
         print(f"\nwrote {p}")
-    print("\nrerun: /work/venv/bin/python scripts/report_demand_london.py")
+    print("\nrerun: PYTHONPATH=. .venv/bin/python scripts/report_demand_london.py")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ distance, the best few scored by route cost), and a two-phase route (phase 1: an
 >= 500 MWh/a; phase 2: buildings of 250-500 MWh/a extending the phase-1 spine).
 
 Run:
-    /work/venv/bin/python scripts/route_london.py [--method default|fast|exact] [--out DIR]
+    PYTHONPATH=. .venv/bin/python scripts/route_london.py [--method default|fast|exact] [--out DIR]
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ def main() -> int:
     flags += f" --lhd-threshold {args.lhd_threshold:g}"
     flags += " --prune" if args.prune else ""
     flags += " --prize" if args.prize else ""
-    print(f"rerun: /work/venv/bin/python scripts/route_london.py {flags}")
+    print(f"rerun: PYTHONPATH=. .venv/bin/python scripts/route_london.py {flags}")
     return 0
 
 

@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 
 import geopandas as gpd
 import networkx as nx
-import numpy as np
 import pandas as pd
 import pyproj
 
@@ -45,6 +44,7 @@ from heatmap.pipeline.candidates import (
     complete_network,
 )
 from heatmap.pipeline.choices import add_included_to_specs
+from heatmap.pipeline.graph_crop import graph_around
 from heatmap.pipeline.ranking import candidate_route_lines, candidate_table
 from heatmap.pipeline.results import NetworkResults, Results
 from heatmap.pipeline.scenario import Scenario
@@ -137,32 +137,6 @@ def choose_candidate(candidates: pd.DataFrame, network_id: str = "") -> str | No
             top["reason"],
         )
     return str(top["network_id"])
-
-
-def _graph_around(
-    G: nx.Graph, buildings: gpd.GeoDataFrame, margin_m: float
-) -> Callable[[Sequence[str]], nx.Graph]:
-    """``graph_for(building_ids)``: the part of ``G`` within ``margin_m`` of those buildings.
-
-    Streets crossing the margin are kept whole (both ends of an edge with one end inside), so a
-    long street to an outlying building is not cut off.
-    """
-    nodes = np.array(list(G.nodes), dtype=object)
-    xy = np.array([[G.nodes[n]["x"], G.nodes[n]["y"]] for n in nodes], dtype=float).reshape(-1, 2)
-
-    def graph_for(building_ids: Sequence[str]) -> nx.Graph:
-        x0, y0, x1, y1 = buildings.loc[list(building_ids)].total_bounds
-        inside = (
-            (xy[:, 0] >= x0 - margin_m)
-            & (xy[:, 0] <= x1 + margin_m)
-            & (xy[:, 1] >= y0 - margin_m)
-            & (xy[:, 1] <= y1 + margin_m)
-        )
-        keep = set(nodes[inside].tolist())
-        keep |= {m for n in list(keep) for m in G.neighbors(n)}
-        return G.subgraph(keep).copy()
-
-    return graph_for
 
 
 def _site_near(
@@ -367,7 +341,7 @@ def _appraise_candidates(scenario: Scenario, a: _AreaStages) -> tuple[pd.DataFra
     context = AreaContext(
         buildings=buildings,
         weather=a.weather,
-        graph_for=_graph_around(G, buildings, params.zone_margin_m),
+        graph_for=graph_around(G, buildings, params.zone_margin_m),
         clusters=a.clusters,
         street_lhd=atlas.segments,
         site_in=_site_near(scenario, buildings, a.area.crs, params.zone_margin_m),

@@ -9,13 +9,11 @@ as a single run does (:func:`heatmap.pipeline.candidates.appraise_specs`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
-import networkx as nx
-import numpy as np
 import pandas as pd
 import shapely
 
@@ -23,6 +21,7 @@ from heatmap import schema
 from heatmap.design import sizing
 from heatmap.ingest import weather
 from heatmap.pipeline.candidates import AreaContext, appraise_specs, candidate_specs
+from heatmap.pipeline.graph_crop import graph_around
 from heatmap.pipeline.ranking import candidate_route_lines
 from heatmap.pipeline.scenario import Scenario
 from heatmap.region.tile_task import layer_path
@@ -88,28 +87,6 @@ def _read_around(
     return gpd.GeoDataFrame(out, geometry="geometry", crs=frames[0].crs)
 
 
-def _graph_around(
-    G: nx.Graph, buildings: gpd.GeoDataFrame, margin_m: float
-) -> Callable[[Sequence[str]], nx.Graph]:
-    """``graph_for(building_ids)``: the part of ``G`` within ``margin_m`` of those buildings."""
-    nodes = np.array(list(G.nodes), dtype=object)
-    xy = np.array([[G.nodes[n]["x"], G.nodes[n]["y"]] for n in nodes], dtype=float).reshape(-1, 2)
-
-    def graph_for(building_ids: Sequence[str]) -> nx.Graph:
-        x0, y0, x1, y1 = buildings.loc[list(building_ids)].total_bounds
-        inside = (
-            (xy[:, 0] >= x0 - margin_m)
-            & (xy[:, 0] <= x1 + margin_m)
-            & (xy[:, 1] >= y0 - margin_m)
-            & (xy[:, 1] <= y1 + margin_m)
-        )
-        keep = set(nodes[inside].tolist())
-        keep |= {m for n in list(keep) for m in G.neighbors(n)}
-        return G.subgraph(keep).copy()
-
-    return graph_for
-
-
 def appraise_zone(
     task: ZoneTask, work_dir: str, scenario: Scenario, wx: weather.Weather
 ) -> tuple[list[dict[str, Any]], gpd.GeoDataFrame]:
@@ -172,7 +149,7 @@ def appraise_zone(
     context = AreaContext(
         buildings=buildings,
         weather=wx,
-        graph_for=_graph_around(G, buildings, params.zone_margin_m),
+        graph_for=graph_around(G, buildings, params.zone_margin_m),
         clusters=task.clusters,
         street_lhd=atlas.segments,
     )
