@@ -13,6 +13,7 @@ from shapely.geometry import Polygon, box
 from heatmap.errors import InputError
 from heatmap.ingest._osmnx import osmnx_settings, street_tag_settings
 from heatmap.ingest.area import BBox, StudyArea, finish_area, validate_bbox
+from heatmap.ingest.barriers import BARRIER_TAGS, barrier_frame
 from heatmap.ingest.context import CONTEXT_TAGS, area_frame, poi_frame
 from heatmap.ingest.osm_xml import buildings_from_features
 from heatmap.ingest.streets import empty_streets, streets_from_graph
@@ -26,6 +27,7 @@ def _download(
     source: str,
     fetch_features: Any,
     fetch_graph: Any,
+    fetch_barriers: Any,
     *,
     crs: Any,
     boundary_wgs84: Polygon | None,
@@ -51,6 +53,13 @@ def _download(
         except (requests.RequestException, ResponseStatusCodeError) as exc:
             msg = f"{source}: the OSM service failed ({exc}); check the connection or use a file"
             raise InputError(msg) from exc
+        try:
+            raw_barriers = fetch_barriers()
+        except InsufficientResponseError:
+            raw_barriers = gpd.GeoDataFrame(geometry=[], crs=4326)
+        except (requests.RequestException, ResponseStatusCodeError) as exc:
+            msg = f"{source}: the OSM service failed ({exc}); check the connection or use a file"
+            raise InputError(msg) from exc
     streets = (
         empty_streets(out_crs) if G is None else streets_from_graph(G, source=source, crs=out_crs)
     )
@@ -67,6 +76,7 @@ def _download(
         boundary=boundary,
         landuse=area_frame(flat, out_crs),
         pois=poi_frame(flat, out_crs),
+        barriers=barrier_frame(raw_barriers.reset_index(), out_crs),
     )
 
 
@@ -100,6 +110,7 @@ def from_bbox(
         source,
         lambda: ox.features_from_bbox(bbox, tags=CONTEXT_TAGS),
         lambda: ox.graph_from_bbox(bbox, network_type="all", simplify=False, retain_all=True),
+        lambda: ox.features_from_bbox(bbox, tags=BARRIER_TAGS),
         crs=crs,
         boundary_wgs84=box(*bbox),
         settings=settings,
@@ -146,6 +157,7 @@ def from_place(
         source,
         lambda: ox.features_from_polygon(outline, tags=CONTEXT_TAGS),
         lambda: ox.graph_from_polygon(outline, network_type="all", simplify=False, retain_all=True),
+        lambda: ox.features_from_polygon(outline, tags=BARRIER_TAGS),
         crs=crs,
         boundary_wgs84=outline,
         settings=settings,

@@ -638,9 +638,17 @@ def _overpass_elements() -> dict[str, list[dict[str, Any]]]:
         refs = sorted({ref for w in ws for ref in w["nodes"]})
         return [nodes[r] for r in refs] + ws
 
+    # a railway at grade along the High Street's nodes, for the barrier query
+    rail = {
+        "type": "way",
+        "id": 9000,
+        "nodes": highway[0]["nodes"],
+        "tags": {"railway": "rail", "name": "Tiny Branch"},
+    }
     return {
         "streets": with_nodes(highway),
         "buildings": tagged_nodes + with_nodes(bways + members) + rels,
+        "barriers": with_nodes([rail]),
     }
 
 
@@ -717,6 +725,8 @@ def _handler(state: _StandIn) -> type[BaseHTTPRequestHandler]:
                 elements: list[dict[str, Any]] = []
             elif '["highway"]' in query:
                 elements = [] if state.mode == "buildings_only" else state.elements["streets"]
+            elif "railway" in query:
+                elements = state.elements["barriers"]
             else:
                 elements = state.elements["buildings"]
             self._send(json.dumps({"version": 0.6, "elements": elements}), "application/json")
@@ -764,11 +774,17 @@ def test_from_bbox(stand_in: tuple[_StandIn, dict[str, Any]]) -> None:
     expected = gpd.GeoSeries([shapely.box(*bbox)], crs=4326).to_crs(area.crs).iloc[0]
     assert area.boundary.symmetric_difference(expected).area < 1e-6 * expected.area
     assert any(r.startswith("GET /api/status") for r in state.requests)
-    assert sum(r.startswith("POST /api/interpreter") for r in state.requests) == 2
-    # one features query asks for buildings and for the areas and POIs that give their use
-    features_query = next(r for r in state.requests if '["highway"]' not in r and "POST" in r)
+    # buildings with the areas and POIs that give their use, streets, railways and rivers
+    assert sum(r.startswith("POST /api/interpreter") for r in state.requests) == 3
+    features_query = next(
+        r for r in state.requests if '["highway"]' not in r and "railway" not in r and "POST" in r
+    )
     assert "['landuse']" in features_query and "['amenity']" in features_query
     assert area.landuse is not None and area.pois is not None
+    assert area.barriers is not None
+    assert area.barriers[["kind", "name", "level"]].values.tolist() == [
+        ["railway", "Tiny Branch", "ground"]
+    ]
 
 
 def test_from_place(stand_in: tuple[_StandIn, dict[str, Any]]) -> None:
