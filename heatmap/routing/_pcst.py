@@ -16,8 +16,9 @@ Heuristic (``default``):
    (:mod:`._pcst_dn`); on graphs too large for all-pairs distances, by vertex
    insertion/elimination on the graph (:mod:`._pcst_local`) and the terminal-set search
    (:mod:`._pcst_terminals`);
-4. restarts: the key-vertex search on edge weights perturbed with fixed seeds, from the best
-   trees in turn, each result improved again on the true weights;
+4. restarts: the key-vertex search on distances scaled pairwise by random factors (fixed
+   seeds, a few widths in turn), from the best trees in turn, each result improved again on
+   the true distances;
 5. polish: the LP relaxation of the flow MIP on the union of the best distinct trees
    (:mod:`._pcst_mip`), its support rounded and improved again; repeated while it improves
    and the union stays small.
@@ -62,18 +63,21 @@ TERMINAL_MOVES = 40
 DN_MAX_NODES = 2500
 #: moves evaluated per key-vertex search
 DN_BUDGET = 6000
+#: work (moves evaluated, growth events, ...) of the starts and restarts, per vertex: the
+#: starts stop at half of it, the restarts at all of it
+DN_WORK_PER_VERTEX = 40
 #: best distinct starts improved by the key-vertex search
 N_IMPROVE_DN = 13
-#: restarts of the key-vertex search on randomly perturbed edge weights (fixed seeds)
-N_PERTURB = 8
+#: restarts of the key-vertex search on randomly perturbed distances (fixed seeds)
+N_PERTURB = 30
 #: ... each from one of this many best trees in turn
 N_PERTURB_FROM = 4
-#: relative half-width of the edge-weight perturbation
-PERTURB = 0.15
+#: relative half-widths of the distance perturbation, used in turn
+PERTURB = (0.1, 0.2, 0.3)
 #: best distinct trees whose union the MIP polish solves
 N_ELITE = 8
 #: largest polish MIP, in edges of the union of the elite trees
-MIP_MAX_EDGES = 1500
+MIP_MAX_EDGES = 800
 #: the polish instance grows by this many rings of neighbours around the elite trees
 UNION_HOPS = 0
 #: ... unless it already has this many vertices
@@ -85,7 +89,7 @@ EXACT_MAX_WORK = 10**7
 #: LP rounds of the cut loop per polish MIP (the rest of its work goes to branching)
 MIP_LP_ROUNDS = 30
 #: polish rounds
-POLISH_ROUNDS = 6
+POLISH_ROUNDS = 4
 #: GW growth events allowed, per vertex
 GW_EVENTS_PER_VERTEX = 3
 
@@ -196,6 +200,28 @@ def _improve(inst: PcstInstance, dn: DistanceNetwork | None, sol: Solution) -> t
     return key_vertex_search(dn, sol, DN_BUDGET)
 
 
+def _restarts(
+    inst: PcstInstance, dn: DistanceNetwork, pool: _Pool, budget: int, deadline: float
+) -> None:
+    """Key-vertex search on perturbed distances from the best trees in turn, then on the true."""
+    for k in range(N_PERTURB):
+        if pool.work >= budget:
+            break
+        ranked = pool.ranked()
+        base = ranked[k % min(N_PERTURB_FROM, len(ranked))]
+        pdn = dn.perturbed(k, PERTURB[k % len(PERTURB)])
+        moved, ev = key_vertex_search(pdn, base, DN_BUDGET, one_pass=True)
+        pool.work += ev
+        back = solution(inst, moved.nodes)
+        if back is None:
+            continue
+        better, ev = key_vertex_search(dn, back, DN_BUDGET)
+        pool.work += ev
+        pool.add(better)
+        if time.perf_counter() > deadline:
+            raise _CappedError
+
+
 def _heuristic(
     inst: PcstInstance, deadline: float, *, polish: bool = True
 ) -> tuple[Solution, int, bool]:
@@ -215,7 +241,10 @@ def _heuristic(
         dn = DistanceNetwork(inst) if inst.n <= DN_MAX_NODES else None
         n_improve = N_IMPROVE if dn is None else N_IMPROVE_DN
         starts = pool.ranked()[:n_improve]
-        for sol in starts:
+        budget = DN_WORK_PER_VERTEX * inst.n
+        for k, sol in enumerate(starts):
+            if dn is not None and k > 0 and pool.work >= budget // 2:
+                break
             better, ev = _improve(inst, dn, sol)
             pool.work += ev
             pool.add(better)
@@ -229,20 +258,7 @@ def _heuristic(
             if hit:
                 raise _CappedError
         else:
-            for k in range(N_PERTURB):
-                ranked = pool.ranked()
-                base = ranked[k % min(N_PERTURB_FROM, len(ranked))]
-                pdn = dn.perturbed(k, PERTURB)
-                moved, ev = key_vertex_search(pdn, base, DN_BUDGET, one_pass=True)
-                pool.work += ev
-                back = solution(inst, moved.nodes)
-                if back is None:
-                    continue
-                better, ev = key_vertex_search(dn, back, DN_BUDGET)
-                pool.work += ev
-                pool.add(better)
-                if time.perf_counter() > deadline:
-                    raise _CappedError
+            _restarts(inst, dn, pool, budget, deadline)
             logger.debug("pcst restarts: best %.6g, work %d", pool.ranked()[0].value, pool.work)
         for _ in range(POLISH_ROUNDS if polish else 0):
             if not _polish(inst, pool, dn, deadline):

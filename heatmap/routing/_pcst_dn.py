@@ -33,6 +33,8 @@ from heatmap.routing._types import PcstInstance
 __all__ = ["DistanceNetwork", "key_vertex_search"]
 
 _TOL = 1e-9
+#: key-set size at which a move counts one unit of work (larger sets count proportionally)
+KEY_UNIT = 64
 
 
 class DistanceNetwork:
@@ -162,6 +164,24 @@ class _State:
             B[v, seen] = row
             B[seen, v] = row
         self.B = B
+        # depth-first entry/exit times: the subtree of c is tin[c] <= tin <= tout[c]
+        kids: list[list[int]] = [[] for _ in range(k)]
+        for v in self.order[1:]:
+            kids[int(self.par[v])].append(v)
+        self.kids = kids
+        tin = np.zeros(k, dtype=np.int64)
+        tout = np.zeros(k, dtype=np.int64)
+        clock, stack = 0, [(self.order[0], False)] if k else []
+        while stack:
+            v, done = stack.pop()
+            if done:
+                tout[v] = clock - 1
+                continue
+            tin[v] = clock
+            clock += 1
+            stack.append((v, True))
+            stack.extend((c, False) for c in reversed(kids[v]))
+        self.tin, self.tout = tin, tout
 
     def value(self) -> float:
         return self.cost - float(self.p[self.X].sum())
@@ -208,20 +228,18 @@ class _State:
     def _remove_cost(self, pos: int) -> float:
         """MST cost without ``X[pos]``: the other tree edges stay, the pieces are rejoined."""
         X, par = self.X, self.par
-        kids = np.flatnonzero(par == pos)
+        kids = np.asarray(self.kids[pos], dtype=np.int64)
         deg = len(kids) + (1 if par[pos] >= 0 else 0)
         base = self.cost - float(self.pw[kids].sum()) - float(self.pw[pos])
         if deg <= 1:
             return base
-        lab = np.full(len(X), -1, dtype=np.int64)
-        for v in self.order:
-            if v == pos:
-                continue
-            pv = int(par[v])
-            lab[v] = v if pv in (-1, pos) else lab[pv]
-        heads = np.unique(lab[lab >= 0])
-        groups = [X[lab == h] for h in heads.tolist()]
+        tin, tout = self.tin, self.tout
+        groups = [X[(tin >= tin[c]) & (tin <= tout[c])] for c in self.kids[pos]]
+        if par[pos] >= 0:
+            groups.append(X[(tin < tin[pos]) | (tin > tout[pos])])
         d = len(groups)
+        if d == 2:
+            return base + float(self.dn.D[np.ix_(groups[0], groups[1])].min())
         M = np.zeros((d, d))
         for a in range(d):
             for b in range(a + 1, d):
@@ -277,7 +295,10 @@ def key_set(dn: DistanceNetwork, sol: Solution) -> list[int]:
 def key_vertex_search(
     dn: DistanceNetwork, sol: Solution, budget: int, *, one_pass: bool = False
 ) -> tuple[Solution, int]:
-    """Improve ``sol`` by key-vertex insertion/elimination; return it and the moves used.
+    """Improve ``sol`` by key-vertex insertion/elimination; return it and the work done.
+
+    ``budget`` bounds the moves evaluated; the work returned is the moves evaluated weighted by
+    ``max(1, |X| / KEY_UNIT)`` for the starting key set ``X``, as a move costs about ``|X|``.
 
     With ``one_pass`` (a perturbed distance network) the tree the search ends at is returned
     whether better or not; else the returned tree is never worse than ``sol``.
@@ -285,6 +306,7 @@ def key_vertex_search(
     prizes = dn.inst.p
     best, used = sol, 0
     X = key_set(dn, sol)
+    unit = max(1, len(X) // KEY_UNIT)
     while used < budget:
         st = _State(dn, prizes, X)
         st.evals = used
@@ -296,9 +318,9 @@ def key_vertex_search(
         if cand is None:
             break
         if one_pass:
-            return cand, used
+            return cand, used * unit
         if not cand.value < best.value - _TOL * max(1.0, abs(best.value)):
             break
         best = cand
         X = key_set(dn, best)
-    return best, used
+    return best, used * unit
