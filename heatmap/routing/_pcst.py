@@ -12,11 +12,16 @@ Heuristic (``default``):
 1. reduction tests (:mod:`._pcst_reduce`);
 2. starts: Goemans–Williamson growth with strong pruning, and greedy growth from the root or
    from the vertices of largest prize;
-3. each start improved by vertex insertion/elimination with strong pruning
-   (:mod:`._pcst_local`);
-4. polish: the union of the best distinct trees is solved exactly as a flow MIP by HiGHS
-   within a node budget (:mod:`._pcst_mip`), and the result improved again; repeated while
-   it improves and the union stays small.
+3. each distinct start improved by key-vertex insertion/elimination on the distance network
+   (:mod:`._pcst_dn`); on graphs too large for all-pairs distances, by vertex
+   insertion/elimination on the graph (:mod:`._pcst_local`) and the terminal-set search
+   (:mod:`._pcst_terminals`);
+4. restarts: the key-vertex search on distances scaled pairwise by random factors (fixed
+   seeds, a few widths in turn), from the best trees in turn, each result improved again on
+   the true distances;
+5. polish: the LP relaxation of the flow MIP on the union of the best distinct trees
+   (:mod:`._pcst_mip`), its support rounded and improved again; repeated while it improves
+   and the union stays small.
 
 Exact (``exact``): the flow MIP on the reduced instance, started from the heuristic's tree; its
 dual bound is a proven lower bound.
@@ -32,6 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import dijkstra
 
+from heatmap.routing._pcst_dn import DistanceNetwork, key_vertex_search
 from heatmap.routing._pcst_gw import goemans_williamson, objective
 from heatmap.routing._pcst_local import Solution, grow, local_search, solution
 from heatmap.routing._pcst_mip import solve_dcut
@@ -51,12 +57,27 @@ N_STARTS = 12
 LOCAL_BUDGET = 800
 #: best starts improved by local search
 N_IMPROVE = 3
-#: add/drop moves of the terminal-set search (each a Steiner tree solve)
+#: add/drop moves of the terminal-set search (graphs without the distance network)
 TERMINAL_MOVES = 40
+#: graphs up to this many vertices get the key-vertex search on all-pairs distances
+DN_MAX_NODES = 2500
+#: moves evaluated per key-vertex search
+DN_BUDGET = 6000
+#: work (moves evaluated, growth events, ...) of the starts and restarts, per vertex: the
+#: starts stop at half of it, the restarts at all of it
+DN_WORK_PER_VERTEX = 40
+#: best distinct starts improved by the key-vertex search
+N_IMPROVE_DN = 13
+#: restarts of the key-vertex search on randomly perturbed distances (fixed seeds)
+N_PERTURB = 30
+#: ... each from one of this many best trees in turn
+N_PERTURB_FROM = 4
+#: relative half-widths of the distance perturbation, used in turn
+PERTURB = (0.1, 0.2, 0.3)
 #: best distinct trees whose union the MIP polish solves
 N_ELITE = 8
 #: largest polish MIP, in edges of the union of the elite trees
-MIP_MAX_EDGES = 5000
+MIP_MAX_EDGES = 800
 #: the polish instance grows by this many rings of neighbours around the elite trees
 UNION_HOPS = 0
 #: ... unless it already has this many vertices
@@ -65,8 +86,10 @@ UNION_MAX_VERTICES = 400
 MIP_MAX_WORK = 400
 #: LP rounds plus branch-and-bound nodes of the exact method
 EXACT_MAX_WORK = 10**7
+#: LP rounds of the cut loop per polish MIP (the rest of its work goes to branching)
+MIP_LP_ROUNDS = 30
 #: polish rounds
-POLISH_ROUNDS = 6
+POLISH_ROUNDS = 4
 #: GW growth events allowed, per vertex
 GW_EVENTS_PER_VERTEX = 3
 
@@ -110,13 +133,15 @@ def _union(inst: PcstInstance, sols: list[Solution]) -> tuple[PcstInstance, NDAr
 
     Besides the vertices of the trees, it holds the shortest path from the best tree to every
     prize vertex the path could pay for (``distance < prize``), so that the MIP can add any set
-    of those vertices and reroute between them.
+    of those vertices and reroute between them; the paths are left out when they would make
+    the union larger than :data:`MIP_MAX_EDGES` edges.
     """
     keep = np.zeros(inst.n, dtype=bool)
     for s in sols:
         keep[s.nodes] = True
     if inst.root is not None:
         keep[inst.root] = True
+    trees = keep.copy()
     best = sols[0].nodes
     d, pred, _ = dijkstra(
         inst.A, directed=False, indices=best, min_only=True, return_predecessors=True
@@ -126,6 +151,8 @@ def _union(inst: PcstInstance, sols: list[Solution]) -> tuple[PcstInstance, NDAr
         while x >= 0 and not keep[x]:
             keep[x] = True
             x = int(pred[x])
+    if int((keep[inst.u] & keep[inst.v]).sum()) > MIP_MAX_EDGES:
+        keep = trees
     for _ in range(UNION_HOPS):
         if keep.sum() >= UNION_MAX_VERTICES:
             break
@@ -134,7 +161,7 @@ def _union(inst: PcstInstance, sols: list[Solution]) -> tuple[PcstInstance, NDAr
     return sub, np.flatnonzero(keep)
 
 
-def _polish(inst: PcstInstance, pool: _Pool, deadline: float) -> bool:
+def _polish(inst: PcstInstance, pool: _Pool, dn: DistanceNetwork | None, deadline: float) -> bool:
     """Solve the union of the elite trees exactly; return True when the best tree improved."""
     elite = pool.ranked()[:N_ELITE]
     best = elite[0]
@@ -142,10 +169,13 @@ def _polish(inst: PcstInstance, pool: _Pool, deadline: float) -> bool:
     if len(sub.u) > MIP_MAX_EDGES or sub.n <= 1:
         return False
     left = max(0.1, deadline - time.perf_counter())
-    res = solve_dcut(sub, max_work=MIP_MAX_WORK, time_limit_s=left, branch=False)
-    logger.debug("pcst polish LP on %d vertices, %d edges", sub.n, len(sub.u))
+    res = solve_dcut(
+        sub, max_work=MIP_MAX_WORK, time_limit_s=left, branch=False, max_lp_rounds=MIP_LP_ROUNDS
+    )
+    logger.debug("pcst polish MIP on %d vertices, %d edges", sub.n, len(sub.u))
     if res is None:
         return False
+    logger.debug("pcst polish MIP: %.6g, work %d", res.objective, res.work)
     pool.work += res.work
     if res.hit_time:
         raise _CappedError
@@ -153,7 +183,7 @@ def _polish(inst: PcstInstance, pool: _Pool, deadline: float) -> bool:
     sol = solution(inst, back[res.nodes])
     if sol is None or sol.value >= best.value - 1e-9 * max(1.0, abs(best.value)):
         return False
-    sol, ev = local_search(inst, sol, LOCAL_BUDGET)
+    sol, ev = _improve(inst, dn, sol)
     pool.work += ev
     pool.add(sol)
     return True
@@ -163,10 +193,39 @@ class _CappedError(Exception):
     """The safety time limit was reached."""
 
 
+def _improve(inst: PcstInstance, dn: DistanceNetwork | None, sol: Solution) -> tuple[Solution, int]:
+    """Key-vertex search when the distance network is there, else vertex local search."""
+    if dn is None:
+        return local_search(inst, sol, LOCAL_BUDGET)
+    return key_vertex_search(dn, sol, DN_BUDGET)
+
+
+def _restarts(
+    inst: PcstInstance, dn: DistanceNetwork, pool: _Pool, budget: int, deadline: float
+) -> None:
+    """Key-vertex search on perturbed distances from the best trees in turn, then on the true."""
+    for k in range(N_PERTURB):
+        if pool.work >= budget:
+            break
+        ranked = pool.ranked()
+        base = ranked[k % min(N_PERTURB_FROM, len(ranked))]
+        pdn = dn.perturbed(k, PERTURB[k % len(PERTURB)])
+        moved, ev = key_vertex_search(pdn, base, DN_BUDGET, one_pass=True)
+        pool.work += ev
+        back = solution(inst, moved.nodes)
+        if back is None:
+            continue
+        better, ev = key_vertex_search(dn, back, DN_BUDGET)
+        pool.work += ev
+        pool.add(better)
+        if time.perf_counter() > deadline:
+            raise _CappedError
+
+
 def _heuristic(
     inst: PcstInstance, deadline: float, *, polish: bool = True
 ) -> tuple[Solution, int, bool]:
-    """Run starts, local search and polish; return the best solution, work and cap flag."""
+    """Run starts, local search, perturbed restarts and polish; return best, work, cap flag."""
     pool = _Pool()
     capped = False
     try:
@@ -179,21 +238,30 @@ def _heuristic(
             pool.add(solution(inst, grown))
             if time.perf_counter() > deadline:
                 raise _CappedError
-        for sol in pool.ranked()[:N_IMPROVE]:
-            better, ev = local_search(inst, sol, LOCAL_BUDGET)
+        dn = DistanceNetwork(inst) if inst.n <= DN_MAX_NODES else None
+        n_improve = N_IMPROVE if dn is None else N_IMPROVE_DN
+        starts = pool.ranked()[:n_improve]
+        budget = DN_WORK_PER_VERTEX * inst.n
+        for k, sol in enumerate(starts):
+            if dn is not None and k > 0 and pool.work >= budget // 2:
+                break
+            better, ev = _improve(inst, dn, sol)
             pool.work += ev
             pool.add(better)
             if time.perf_counter() > deadline:
                 raise _CappedError
         logger.debug("pcst starts: best %.6g, work %d", pool.ranked()[0].value, pool.work)
-        better, moves, hit = terminal_search(inst, pool.ranked()[0], TERMINAL_MOVES, deadline)
-        pool.work += moves
-        pool.add(better)
-        if hit:
-            raise _CappedError
-        logger.debug("pcst terminal search: best %.6g, work %d", pool.ranked()[0].value, pool.work)
+        if dn is None:
+            better, moves, hit = terminal_search(inst, pool.ranked()[0], TERMINAL_MOVES, deadline)
+            pool.work += moves
+            pool.add(better)
+            if hit:
+                raise _CappedError
+        else:
+            _restarts(inst, dn, pool, budget, deadline)
+            logger.debug("pcst restarts: best %.6g, work %d", pool.ranked()[0].value, pool.work)
         for _ in range(POLISH_ROUNDS if polish else 0):
-            if not _polish(inst, pool, deadline):
+            if not _polish(inst, pool, dn, deadline):
                 break
             logger.debug("pcst polish: best %.6g, work %d", pool.ranked()[0].value, pool.work)
     except _CappedError:

@@ -213,6 +213,7 @@ def solve_dcut(
     time_limit_s: float,
     cutoff: float | None = None,
     branch: bool = True,
+    max_lp_rounds: int | None = None,
 ) -> MipResult | None:
     """Solve ``inst`` by the cut loop and the MIP; None when no tree is found within limits.
 
@@ -229,6 +230,9 @@ def solve_dcut(
     branch
         Solve the MIP when the LP solution is fractional; else return None then (the caller
         uses :func:`lp_solution` for LP-guided rounding).
+    max_lp_rounds
+        Most LP rounds of the cut loop before the MIP (default: up to ``max_work``); the MIP
+        then adds the cuts its integer solutions violate.
     """
     t0 = time.perf_counter()
     if inst.n == 0 or (inst.root is None and not (inst.p > 0).any()):
@@ -237,7 +241,8 @@ def solve_dcut(
     h = model.h
     P = float(inst.p.sum())
     work = 0
-    while work < max_work:
+    rounds = max_work if max_lp_rounds is None else min(max_work, max_lp_rounds)
+    while work < rounds:
         h.setOptionValue("time_limit", max(0.05, time_limit_s - (time.perf_counter() - t0)))
         h.run()
         work += 1
