@@ -25,6 +25,7 @@ __all__ = [
     "component_groups",
     "core_from_graph",
     "disconnected_error",
+    "predecessor_path",
     "terminal_indices",
     "to_edges",
     "validate_tree",
@@ -274,3 +275,17 @@ def validate_tree(
         msg = "validate_tree: the edges contain a cycle"
         raise SolverError(msg)
     return cost
+
+
+def predecessor_path(P: NDArray[np.int32], a: int, b: int) -> list[int]:
+    """Vertices of the shortest path from ``b`` back to ``a`` in a predecessor matrix ``P``.
+
+    >>> predecessor_path(np.array([[-9999, 0, 1]]), 0, 2)
+    [2, 1, 0]
+    """
+    out = [b]
+    x = int(P[a, b])
+    while x >= 0:
+        out.append(x)
+        x = int(P[a, x])
+    return out

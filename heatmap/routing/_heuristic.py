@@ -26,6 +26,8 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra, minimum_spanning_tree
 
+from heatmap.routing._graph_core import predecessor_path
+
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 Tree = tuple[IntArray, IntArray]
@@ -204,12 +206,8 @@ class _Apsp:
         self.D, self.P = dijkstra(A, directed=False, return_predecessors=True)
 
     def path(self, a: int, b: int) -> list[int]:
-        out = [b]
-        x = int(self.P[a, b])
-        while x >= 0:
-            out.append(x)
-            x = int(self.P[a, x])
-        return out
+        """Vertices of the shortest path from ``a`` to ``b``."""
+        return predecessor_path(self.P, a, b)
 
 
 def _sph_apsp(ap: _Apsp, terms: IntArray, root: int) -> list[int]:

@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import dijkstra
 
+from heatmap.routing._graph_core import predecessor_path
 from heatmap.routing._pcst_local import Solution, solution
 from heatmap.routing._types import PcstInstance
 
@@ -66,12 +67,7 @@ class DistanceNetwork:
 
     def path(self, a: int, b: int) -> list[int]:
         """Vertices of the shortest path from ``a`` to ``b``."""
-        out = [b]
-        x = int(self.P[a, b])
-        while x >= 0:
-            out.append(x)
-            x = int(self.P[a, x])
-        return out
+        return predecessor_path(self.P, a, b)
 
 
 def _prim(M: NDArray[np.float64]) -> tuple[float, NDArray[np.int64], list[int]]:
