@@ -17,6 +17,9 @@ import shapely
 
 from heatmap.errors import InputError
 
+_EDGE_POINTS = 9
+"""Points per edge when a read square is turned into degrees (the edges bow in lon/lat)."""
+
 __all__ = [
     "Tile",
     "group_tiles",
@@ -30,29 +33,54 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Tile:
-    """One tile: its id, its own square and the square it reads (with the halo), in metres."""
+    """One tile: its id, its own square and the square it reads (with the halo), in metres.
+
+    ``frame_m`` is the region's extent: an outer tile's open side (its own square runs to
+    infinity) is drawn in degrees from it, so the tile reads only what lies beyond the region on
+    that side, not the rest of the region.
+    """
 
     tile_id: str
     bounds_m: tuple[float, float, float, float]
     read_bounds_m: tuple[float, float, float, float]
     col: int = 0
     row: int = 0
+    frame_m: tuple[float, float, float, float] | None = None
 
     def read_bbox_deg(self, crs: pyproj.CRS) -> tuple[float, float, float, float]:
-        """The read square as W, S, E, N degrees (the envelope of its projected corners)."""
+        """The read square as W, S, E, N degrees (the envelope of its projected edges).
+
+        An open side (the region's edge) reads everything beyond it.
+
+        >>> crs = pyproj.CRS.from_epsg(27700)
+        >>> t = tile_grid((530000.0, 180000.0, 536000.0, 186000.0), tile_km=3.0, halo_m=0.0)
+        >>> w, s, e, n = t[3].read_bbox_deg(crs)  # the north-east tile of four
+        >>> round(w, 3), round(s, 3), e, n  # from its own corner outwards, not the whole grid
+        (-0.084, 51.53, 180.0, 90.0)
+        """
         to_deg = pyproj.Transformer.from_crs(crs, 4326, always_xy=True)
         x0, y0, x1, y1 = self.read_bounds_m
-        finite = [v if math.isfinite(v) else 0.0 for v in (x0, y0, x1, y1)]
-        xs = [finite[0], finite[2], finite[2], finite[0]]
-        ys = [finite[1], finite[1], finite[3], finite[3]]
+        frame = self.frame_m or (x0, y0, x1, y1)
+
+        def finite(v: float, side: int, other: float) -> float:
+            if math.isfinite(v):
+                return v
+            f = frame[side]
+            return f if math.isfinite(f) else (other if math.isfinite(other) else 0.0)
+
+        fx0, fx1 = finite(x0, 0, x1), finite(x1, 2, x0)
+        fy0, fy1 = finite(y0, 1, y1), finite(y1, 3, y0)
+        t = np.linspace(0.0, 1.0, _EDGE_POINTS)
+        xs = np.concatenate([fx0 + (fx1 - fx0) * t, np.full_like(t, fx1)])
+        ys = np.concatenate([np.full_like(t, fy0), fy0 + (fy1 - fy0) * t])
+        xs = np.concatenate([xs, fx1 - (fx1 - fx0) * t, np.full_like(t, fx0)])
+        ys = np.concatenate([ys, np.full_like(t, fy1), fy1 - (fy1 - fy0) * t])
         lon, lat = to_deg.transform(xs, ys)
-        w, s, e, n = min(lon), min(lat), max(lon), max(lat)
-        # an open side (the region's edge) reads everything beyond it
         return (
-            -180.0 if x0 == -math.inf else w,
-            -90.0 if y0 == -math.inf else s,
-            180.0 if x1 == math.inf else e,
-            90.0 if y1 == math.inf else n,
+            -180.0 if x0 == -math.inf else float(np.min(lon)),
+            -90.0 if y0 == -math.inf else float(np.min(lat)),
+            180.0 if x1 == math.inf else float(np.max(lon)),
+            90.0 if y1 == math.inf else float(np.max(lat)),
         )
 
     def near_read_edge(self, geoms: np.ndarray, margin_m: float) -> np.ndarray:
@@ -112,7 +140,9 @@ def tile_grid(
                 far if j == ny - 1 else b + size,
             )
             read = (own[0] - halo_m, own[1] - halo_m, own[2] + halo_m, own[3] + halo_m)
-            tiles.append(Tile(f"T{i:03d}_{j:03d}", own, read, col=i, row=j))
+            tiles.append(
+                Tile(f"T{i:03d}_{j:03d}", own, read, col=i, row=j, frame_m=(x0, y0, x1, y1))
+            )
     return tiles
 
 

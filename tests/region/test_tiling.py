@@ -80,6 +80,23 @@ def test_outer_tiles_read_to_the_end_of_the_file() -> None:
     assert read_bbox_of(tiles, crs) == (-180.0, -90.0, 180.0, 90.0)
 
 
+def test_a_corner_tile_reads_beyond_its_corner_only_not_the_rest_of_the_region() -> None:
+    # 3 x 3 tiles of 1 km near Birmingham; the north-east tile owns x >= 402,000 and
+    # y >= 202,000 m to infinity and reads from 401,900 / 201,900 m (100 m halo) outwards
+    tiles = tile_grid((400000.0, 200000.0, 403000.0, 203000.0), tile_km=1.0, halo_m=100.0)
+    crs = pyproj.CRS.from_epsg(27700)
+    ne = next(t for t in tiles if t.tile_id == "T002_002")
+    w, s, e, n = ne.read_bbox_deg(crs)
+    assert (e, n) == (180.0, 90.0)
+    to_deg = pyproj.Transformer.from_crs(crs, 4326, always_xy=True)
+    corner_lon, corner_lat = to_deg.transform(401900.0, 201900.0)
+    # the envelope of the open edges bows by less than 10 m at this scale
+    assert corner_lon - 2e-4 < w <= corner_lon
+    assert corner_lat - 1e-4 < s <= corner_lat
+    centre_lon, centre_lat = to_deg.transform(401500.0, 201500.0)
+    assert w > centre_lon and s > centre_lat  # the middle tile is not read
+
+
 def test_near_read_edge_flags_what_may_go_on_beyond_the_halo() -> None:
     west, _ = tile_grid((0.0, 0.0, 2000.0, 1000.0), tile_km=1.0, halo_m=300.0)
     # the west tile reads x up to 1300 (its other sides are the region's edge: open)
