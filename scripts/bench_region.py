@@ -4,7 +4,8 @@ For each size a synthetic region (towns and villages, written as .osm.pbf) is ge
 into the cache folder; each (size, workers) pair then runs ``heatmap.region.run_region`` on an
 embedded LocalCluster (one thread per worker process) and prints: wall time per stage,
 buildings per second, buildings per second per worker, the largest peak resident memory of a
-worker process, and the driver's peak. The last lines project the time for England
+worker process over the whole run and after each stage (blocks, tiles, merge, candidates), and
+the driver's peak. The last lines project the time for England
 (30 million buildings) on 64 workers from the best per-worker rate measured.
 
 Rerun (what fits on a 2-core machine; the 1 M region takes about 10 minutes to generate):
@@ -58,7 +59,7 @@ def main() -> None:
 
     print(
         "buildings  workers  tiles  seconds  (tiles/merge+zones/candidates)  bldg/s  "
-        "bldg/s/worker  peak MB/worker  driver peak MB"
+        "bldg/s/worker  peak MB/worker (after blocks/tiles/merge/candidates)  driver peak MB"
     )
     best = 0.0
     for n in args.sizes:
@@ -84,6 +85,7 @@ def main() -> None:
                 f"{nb:9,d}  {w:7d}  {s['n_tiles']:5d}  {sec:7.0f}  "
                 f"({t['tiles'] + t.get('blocks', 0):.0f}/{t['merge']:.0f}/{t['candidates']:.0f})"
                 f"  {nb / sec:6.0f}  {per_worker:13.0f}  {s['peak_worker_memory_mb']:14.0f}"
+                f" ({'/'.join(str(v) for v in s['peak_worker_memory_mb_by_stage'].values())})"
                 f"  {driver_mb:14.0f}",
                 flush=True,
             )

@@ -307,6 +307,7 @@ def run_region(
         See :class:`RegionResults`.
     """
     clock: dict[str, float] = {}
+    memory: dict[str, float] = {}
     t0 = time.perf_counter()
     path = Path(osm_path)
     scenario = scenario or Scenario(name=path.name.split(".")[0])
@@ -325,6 +326,7 @@ def run_region(
         t = time.perf_counter()
         sources = _cut_blocks(path.resolve(), tiles, crs, work.resolve(), compute)
         clock["blocks"] = time.perf_counter() - t
+        memory["blocks"] = max(compute.peak_memory_mb().values())
         t = time.perf_counter()
         run = dask.delayed(run_tile, pure=True)
         summaries: list[TileSummary] = compute(
@@ -332,6 +334,7 @@ def run_region(
             "tiles",
         )
         clock["tiles"] = time.perf_counter() - t
+        memory["tiles"] = max(compute.peak_memory_mb().values())
         t = time.perf_counter()
         written = {s.tile_id for s in summaries if s.written}
         if not any(s.n_buildings for s in summaries):
@@ -345,6 +348,7 @@ def run_region(
             density_mosaic(summaries, scenario.density, crs),
         )
         clock["merge"] = time.perf_counter() - t
+        memory["merge"] = max(compute.peak_memory_mb().values())
         t = time.perf_counter()
         rows: list[dict[str, Any]] = []
         routes: list[gpd.GeoDataFrame] = []
@@ -359,10 +363,14 @@ def run_region(
                 rows.extend(r)
                 routes.append(g)
         clock["candidates"] = time.perf_counter() - t
+        memory["candidates"] = max(compute.peak_memory_mb().values())
     table = candidate_table(rows, params=scenario.candidates, rank_by=scenario.candidates.rank_by)
     route_layer = _route_layer(routes, table, crs)
     summary = _summary(path, scenario, tiles, summaries, layers, table, clock, tile_km, halo_m)
     summary["scheduler"] = engine.name
+    # the workers' memory high-water marks after each stage (the driver's with no cluster)
+    summary["peak_worker_memory_mb"] = round(max(memory.values()))
+    summary["peak_worker_memory_mb_by_stage"] = {k: round(v) for k, v in memory.items()}
     return RegionResults(
         scenario, tuple(tiles), crs, layers, table, route_layer, tuple(summaries), summary
     )
@@ -413,7 +421,6 @@ def _summary(  # noqa: PLR0913
         "n_zones_joined_across_tiles": layers.n_zones_joined,
         "n_candidates": len(table),
         "n_candidates_viable": int(table["viable"].sum()) if len(table) else 0,
-        "peak_worker_memory_mb": round(max((s.peak_memory_mb for s in summaries), default=0.0)),
         "timings_s": {k: round(v, 3) for k, v in clock.items()},
         "tile_task_seconds": {k: round(v, 3) for k, v in per_step.items()},
         "tile_task_seconds_total": round(sum(per_step.values()), 3),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import resource
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +28,7 @@ from heatmap.errors import InputError
 from heatmap.ingest.barriers import empty_barriers
 from heatmap.pipeline.area import cluster_area, estimate_area_demand, load_area
 from heatmap.pipeline.scenario import Scenario
+from heatmap.region.engine import process_peak_memory_mb
 from heatmap.region.extract import extract_bbox
 from heatmap.region.tiling import Tile, owned_geometries, segment_keys
 from heatmap.routing.street_graph import routing_graph
@@ -104,10 +104,6 @@ def lhd_rule_areas(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if "rule" not in areas.columns:
         return areas
     return areas[areas["rule"].astype(str).str.startswith("scotland")]
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def _cell_extent(raster: density.DensityRaster) -> tuple[int, int, int, int]:
@@ -244,7 +240,9 @@ def run_tile(
     except InputError as exc:
         if "no buildings" in str(exc) or "no streets" in str(exc):
             return TileSummary(
-                tile.tile_id, timings_s=tuple(clock.items()), peak_memory_mb=_peak_mb()
+                tile.tile_id,
+                timings_s=tuple(clock.items()),
+                peak_memory_mb=process_peak_memory_mb(),
             )
         raise
     t = time.perf_counter()
@@ -306,5 +304,5 @@ def run_tile(
         grid_origin=origin,
         demand_extent=extent,
         timings_s=tuple((k, round(v, 3)) for k, v in clock.items()),
-        peak_memory_mb=_peak_mb(),
+        peak_memory_mb=process_peak_memory_mb(),
     )
