@@ -3,7 +3,9 @@
 Prints, per set, the mean/max gap to the known optimum and the mean/max time of each solver
 beside networkx's mehlhorn ``steiner_tree`` run in the same process; the exact solver's proven
 count; and, on a synthetic road-like graph (jittered grid, 20,000 nodes, 1,000 terminals), the
-speed ratio fast vs networkx and the default solver's time and cost vs networkx.
+speed ratio fast vs networkx and the default solver's time and cost vs networkx. The last line
+counts the runs the safety time limit cut short (it should be none: the searches are bounded by
+work).
 
 Rerun:
     PYTHONPATH=. .venv/bin/python scripts/bench_steinlib.py    # B and C, default/fast/nx
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import logging
 import time
 from pathlib import Path
 
@@ -26,6 +29,18 @@ from heatmap.routing.steiner import steiner_tree, validate_tree
 from heatmap.routing.steinlib import read_stp
 
 ROOT = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "steinlib"
+
+
+class CapCounter(logging.Handler):
+    """Counts the solvers' warnings that the safety time limit stopped a search."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.hits: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "time limit" in record.getMessage():
+            self.hits.append(record.getMessage())
 
 
 def road_like_graph(n_side: int = 142, seed: int = 0) -> nx.Graph:
@@ -140,10 +155,13 @@ def main() -> None:
     ap.add_argument("--road-only", action="store_true")
     ap.add_argument("--no-road", action="store_true")
     args = ap.parse_args()
+    caps = CapCounter()
+    logging.getLogger("heatmap.routing").addHandler(caps)
     if not args.road_only:
         bench_sets(args.sets, args.exact, args.time_limit)
     if not args.no_road:
         bench_road()
+    print(f"\nsafety time limit reached: {len(caps.hits)} run(s)")
     print(
         "\nrerun: PYTHONPATH=. .venv/bin/python scripts/bench_steinlib.py"
         + (" --exact" if args.exact else "")
