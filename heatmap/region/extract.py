@@ -16,7 +16,7 @@ from pathlib import Path
 from heatmap.errors import InputError
 from heatmap.ingest.context import POI_KEYS
 
-__all__ = ["NODE_INDEX", "extract_bbox"]
+__all__ = ["NODE_INDEX", "cut_to", "extract_bbox"]
 
 logger = logging.getLogger(__name__)
 
@@ -82,3 +82,9 @@ def extract_bbox(
         raise InputError(msg) from exc
     logger.debug("%s: cut %s with %s", src, bbox, counts)
     return counts
+
+
+def cut_to(src: str, bbox: tuple[float, float, float, float], dst: str) -> str:
+    """:func:`extract_bbox` that returns the file written (a task whose result feeds the next)."""
+    extract_bbox(src, bbox, dst)
+    return dst

@@ -34,12 +34,13 @@ from heatmap.ingest.pbf import pbf_bbox
 from heatmap.pipeline.area import load_weather
 from heatmap.pipeline.ranking import candidate_table
 from heatmap.pipeline.scenario import Scenario
+from heatmap.region.blocks import Block, block_tree, cut_tree
 from heatmap.region.engine import Compute, Engine, compute_with
-from heatmap.region.extract import extract_bbox
+from heatmap.region.extract import cut_to
 from heatmap.region.merge import merge_clusters, merge_zones, read_layer
 from heatmap.region.region_layers import RegionLayers, density_mosaic, write_region_ids
 from heatmap.region.tile_task import SEGMENT_KEY, TileSummary, lhd_rule_areas, run_tile
-from heatmap.region.tiling import Tile, group_tiles, read_bbox_of, tile_grid
+from heatmap.region.tiling import Tile, read_bbox_of, tile_grid
 from heatmap.region.zone_task import ZoneTask, appraise_zone, zones_to_plan
 from heatmap.region.zone_views import LIGHT, tile_zone_views
 from heatmap.zones.density import DensityRaster
@@ -125,20 +126,30 @@ def plan_tiles(
 def _cut_blocks(
     path: Path, tiles: list[Tile], crs: pyproj.CRS, work: Path, compute: Compute
 ) -> dict[str, str]:
-    """The file each tile cuts itself from: the region's extract, or its block's cut of it.
+    """The file each tile cuts itself from: the region's extract, or a block cut out of it.
 
-    Every cut reads its source through, so with many tiles the region is first cut into about
-    the square root of their number of blocks (one task each), and each tile reads its block.
+    Every cut reads its source through, so with many tiles the region is cut in nested blocks,
+    level by level (:mod:`.blocks`), and each tile reads a block of a few tiles.
     """
-    per_side = max(1, round(len(tiles) ** 0.25))
-    if per_side == 1:
+    tree = block_tree(tiles)
+    if not tree.blocks:
         return {t.tile_id: str(path) for t in tiles}
-    blocks = group_tiles(tiles, per_side)
-    cut = dask.delayed(extract_bbox, pure=True)
-    files = {b: str(work / "blocks" / f"{b}.osm.pbf") for b in blocks}
     (work / "blocks").mkdir(parents=True, exist_ok=True)
-    compute([cut(str(path), read_bbox_of(ts, crs), files[b]) for b, ts in blocks.items()], "blocks")
-    return {t.tile_id: files[b] for b, ts in blocks.items() for t in ts}
+    cut = dask.delayed(cut_to, pure=True)
+    n_levels = len(tree.levels())
+
+    def cut_level(level: list[tuple[str, Block]], depth: int) -> list[str]:
+        tasks = [
+            cut(
+                src,
+                read_bbox_of(list(b.tiles), crs),
+                str(work / "blocks" / f"{b.block_id}.osm.pbf"),
+            )
+            for src, b in level
+        ]
+        return compute(tasks, f"blocks {depth}/{n_levels}")
+
+    return cut_tree(tree, str(path), cut_level)
 
 
 def _near(tile: Tile, tiles: list[Tile]) -> tuple[str, ...]:

@@ -22,7 +22,6 @@ _EDGE_POINTS = 9
 
 __all__ = [
     "Tile",
-    "group_tiles",
     "owned",
     "owned_geometries",
     "read_bbox_of",
@@ -195,19 +194,6 @@ def segment_keys(geoms: np.ndarray, *, decimals: int = 1) -> np.ndarray:
         ends = f"{p}|{q}" if (ax, ay) <= (bx, by) else f"{q}|{p}"
         out.append(f"{ends}|{n:.{decimals}f}")
     return np.array(out, dtype=object)
-
-
-def group_tiles(tiles: list[Tile], per_side: int) -> dict[str, list[Tile]]:
-    """Tiles in blocks of ``per_side`` x ``per_side``, by block id (``B000_000``...).
-
-    >>> tiles = tile_grid((0.0, 0.0, 3000.0, 1000.0), tile_km=1.0, halo_m=0.0)
-    >>> {b: [t.tile_id for t in ts] for b, ts in group_tiles(tiles, 2).items()}
-    {'B000_000': ['T000_000', 'T001_000'], 'B001_000': ['T002_000']}
-    """
-    blocks: dict[str, list[Tile]] = {}
-    for t in tiles:
-        blocks.setdefault(f"B{t.col // per_side:03d}_{t.row // per_side:03d}", []).append(t)
-    return blocks
 
 
 def read_bbox_of(tiles: list[Tile], crs: pyproj.CRS) -> tuple[float, float, float, float]:

@@ -11,7 +11,7 @@ from shapely.geometry import LineString, box
 
 from heatmap.errors import InputError
 from heatmap.region import UnionFind, owned, owned_geometries, segment_keys, tile_grid
-from heatmap.region.tiling import group_tiles, read_bbox_of
+from heatmap.region.tiling import read_bbox_of
 
 
 def test_a_building_in_a_halo_is_counted_once_by_the_tile_holding_its_anchor_point() -> None:
@@ -102,13 +102,6 @@ def test_near_read_edge_flags_what_may_go_on_beyond_the_halo() -> None:
     # the west tile reads x up to 1300 (its other sides are the region's edge: open)
     geoms = np.array([LineString([(0, 0), (900, 0)]), LineString([(900, 0), (1100, 0)])])
     assert west.near_read_edge(geoms, 250.0).tolist() == [False, True]
-
-
-def test_tiles_group_into_blocks() -> None:
-    tiles = tile_grid((0.0, 0.0, 3000.0, 3000.0), tile_km=1.0, halo_m=0.0)
-    blocks = group_tiles(tiles, 2)
-    assert sorted(blocks) == ["B000_000", "B000_001", "B001_000", "B001_001"]
-    assert [len(blocks[b]) for b in sorted(blocks)] == [4, 2, 2, 1]
 
 
 def test_union_find_joins_chains() -> None:
