@@ -1,9 +1,10 @@
 """Region runs: a region in tiles on dask (local cores or a cluster), merged into one plan.
 
 Modules: :mod:`.tiling` (tiles and ownership), :mod:`.extract` (streaming cut of a tile out of
-the extract), :mod:`.blocks` (nested cuts, so no tile reads the whole extract), :mod:`.tile_task` (the area stages on one tile), :mod:`.merge` (zones and clusters
-across tile edges), :mod:`.zone_task` (a zone's candidate networks), :mod:`.engine` (where the
-tasks run), :mod:`.run` (the whole run), :mod:`.region_layers` (merged layers, buildings as a
+the extract), :mod:`.blocks` (nested cuts, so no tile reads the whole extract),
+:mod:`.tile_task` (the area stages on one tile), :mod:`.merge` (zones and clusters across tile
+edges), :mod:`.zone_task` (a zone's candidate networks), :mod:`.engine` (where the tasks run),
+:mod:`.run` (the whole run), :mod:`.region_layers` (merged layers, buildings as a
 dask-geopandas frame), :mod:`.save` (GeoParquet, GeoPackage, COG, map) and :mod:`.synthetic`
 (synthetic regions for tests and benchmarks).
 """

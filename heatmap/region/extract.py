@@ -74,9 +74,8 @@ def extract_bbox(
                 counts["relations"] += 1
         keep.complete_backward_references(str(src), relation_depth=0)
         Path(dst).unlink(missing_ok=True)
-        with osmium.SimpleWriter(str(dst)) as out:
-            for obj in osmium.FileProcessor(str(src)).with_filter(keep.id_filter()):
-                out.add(obj)
+        with osmium.SimpleWriter(str(dst)) as out:  # filter and writer both in libosmium
+            osmium.apply(str(src), keep.id_filter(), out)
     except RuntimeError as exc:
         msg = f"{src}: libosmium could not read the file ({exc}); check that it is a whole .osm.pbf"
         raise InputError(msg) from exc
