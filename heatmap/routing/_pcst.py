@@ -16,12 +16,13 @@ Heuristic (``default``):
    (:mod:`._pcst_dn`); on graphs too large for all-pairs distances, by vertex
    insertion/elimination on the graph (:mod:`._pcst_local`) and the terminal-set search
    (:mod:`._pcst_terminals`);
-4. restarts: the key-vertex search on distances scaled pairwise by random factors (fixed
-   seeds, a few widths in turn), from the best trees in turn, each result improved again on
-   the true distances;
+4. restarts: the key-vertex search on distances scaled pairwise by random factors and on
+   prizes raised by random factors (fixed seeds, a few widths in turn), from the best trees in
+   turn, each result improved again on the true distances and prizes; raised prizes let a
+   group of prize vertices join that pays only together;
 5. polish: the LP relaxation of the flow MIP on the union of the best distinct trees
    (:mod:`._pcst_mip`), its support rounded and improved again; repeated while it improves
-   and the union stays small.
+   and the union stays small (in edges and in prize vertices).
 
 Exact (``exact``): the flow MIP on the reduced instance, started from the heuristic's tree; its
 dual bound is a proven lower bound.
@@ -65,19 +66,23 @@ DN_MAX_NODES = 2500
 DN_BUDGET = 6000
 #: work (moves evaluated, growth events, ...) of the starts and restarts, per vertex: the
 #: starts stop at half of it, the restarts at all of it
-DN_WORK_PER_VERTEX = 40
+DN_WORK_PER_VERTEX = 80
 #: best distinct starts improved by the key-vertex search
 N_IMPROVE_DN = 13
 #: restarts of the key-vertex search on randomly perturbed distances (fixed seeds)
-N_PERTURB = 30
+N_PERTURB = 80
 #: ... each from one of this many best trees in turn
 N_PERTURB_FROM = 4
 #: relative half-widths of the distance perturbation, used in turn
 PERTURB = (0.1, 0.2, 0.3)
+#: relative widths of the (upward) prize perturbation, used in turn
+PRIZE_PERTURB = (0.2, 0.4, 0.0)
 #: best distinct trees whose union the MIP polish solves
 N_ELITE = 8
 #: largest polish MIP, in edges of the union of the elite trees
 MIP_MAX_EDGES = 800
+#: ... and in prize vertices (each LP round separates a cut per prize vertex by max-flow)
+MIP_MAX_PRIZE_VERTICES = 80
 #: the polish instance grows by this many rings of neighbours around the elite trees
 UNION_HOPS = 0
 #: ... unless it already has this many vertices
@@ -166,7 +171,7 @@ def _polish(inst: PcstInstance, pool: _Pool, dn: DistanceNetwork | None, deadlin
     elite = pool.ranked()[:N_ELITE]
     best = elite[0]
     sub, back = _union(inst, elite)
-    if len(sub.u) > MIP_MAX_EDGES or sub.n <= 1:
+    if len(sub.u) > MIP_MAX_EDGES or sub.n <= 1 or (sub.p > 0).sum() > MIP_MAX_PRIZE_VERTICES:
         return False
     left = max(0.1, deadline - time.perf_counter())
     res = solve_dcut(
@@ -209,7 +214,7 @@ def _restarts(
             break
         ranked = pool.ranked()
         base = ranked[k % min(N_PERTURB_FROM, len(ranked))]
-        pdn = dn.perturbed(k, PERTURB[k % len(PERTURB)])
+        pdn = dn.perturbed(k, PERTURB[k % len(PERTURB)], PRIZE_PERTURB[k % len(PRIZE_PERTURB)])
         moved, ev = key_vertex_search(pdn, base, DN_BUDGET, one_pass=True)
         pool.work += ev
         back = solution(inst, moved.nodes)

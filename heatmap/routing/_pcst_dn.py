@@ -50,12 +50,16 @@ class DistanceNetwork:
         if inst.root is not None:
             fixed[inst.root] = True
         self.fixed = fixed
+        #: prizes the search sees (the instance's, or perturbed ones)
+        self.p: NDArray[np.float64] = inst.p
 
-    def perturbed(self, seed: int, scale: float) -> DistanceNetwork:
-        """Return a copy whose distances are scaled pairwise by factors drawn with ``seed``.
+    def perturbed(self, seed: int, scale: float, prize_scale: float = 0.0) -> DistanceNetwork:
+        """Return a copy whose distances (and prizes) are scaled by factors drawn with ``seed``.
 
-        The factors are uniform in ``[1 - scale, 1 + scale]`` and symmetric; the paths stay
-        the true shortest paths, so a key set expands into a tree of the instance as usual.
+        The distance factors are uniform in ``[1 - scale, 1 + scale]`` and symmetric; the paths
+        stay the true shortest paths, so a key set expands into a tree of the instance as usual.
+        With ``prize_scale`` the prizes the search sees are raised by factors uniform in
+        ``[1, 1 + prize_scale]`` (the instance keeps its own).
         """
         rng = np.random.default_rng(seed)
         n = len(self.D)
@@ -66,6 +70,9 @@ class DistanceNetwork:
         out = object.__new__(DistanceNetwork)
         out.inst, out.P, out.fixed = self.inst, self.P, self.fixed
         out.D = f
+        out.p = self.p
+        if prize_scale > 0:
+            out.p = self.p * rng.uniform(1.0, 1.0 + prize_scale, n)
         return out
 
     def path(self, a: int, b: int) -> list[int]:
@@ -100,6 +107,23 @@ def _prim(M: NDArray[np.float64]) -> tuple[float, NDArray[np.int64], list[int]]:
         dist[upd] = row[upd]
         par[upd] = j
     return cost, par, order
+
+
+def _prim_small(M: list[list[float]]) -> float:
+    """MST cost of a small dense symmetric matrix given as lists (no array overhead)."""
+    k = len(M)
+    dist = list(M[0])
+    left = list(range(1, k))
+    cost = 0.0
+    while left:
+        j = min(left, key=dist.__getitem__)
+        cost += dist[j]
+        left.remove(j)
+        row = M[j]
+        for i in left:
+            if row[i] < dist[i]:
+                dist[i] = row[i]
+    return cost
 
 
 def _find(uf: list[int], a: int) -> int:
@@ -207,6 +231,12 @@ class _State:
         if len(cand) == 0:
             return False
         R = D[np.ix_(cand, X)]
+        # every saving is at most the longest tree edge: a bound without sorting first
+        quick = R.min(axis=1) - self.p[cand] + np.minimum(0.0, R - self.wmax).sum(axis=1)
+        near = quick < -tol
+        cand, R = cand[near], R[near]
+        if len(cand) == 0:
+            return False
         idx = np.argsort(R, axis=1, kind="stable")
         S = np.take_along_axis(R, idx, axis=1)
         # star edge j (by length) saves at most the longest tree edge on the path from x_j to
@@ -265,7 +295,7 @@ class _State:
             i, j, m = sel
             g = (float(G[i, j]), float(G[i, m]), float(G[j, m]))
             return base + sum(g) - max(g)
-        return base + _prim(G[np.ix_(sel, sel)])[0]
+        return base + _prim_small(G[np.ix_(sel, sel)].tolist())
 
     def try_remove(self, budget: int) -> bool:
         """Best improving elimination; True if one was made.
@@ -331,7 +361,7 @@ def key_vertex_search(
     With ``one_pass`` (a perturbed distance network) the tree the search ends at is returned
     whether better or not; else the returned tree is never worse than ``sol``.
     """
-    prizes = dn.inst.p
+    prizes = dn.p
     best, used = sol, 0
     X = key_set(dn, sol)
     unit = max(1, len(X) // KEY_UNIT)
