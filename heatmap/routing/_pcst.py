@@ -9,7 +9,8 @@ any machine under any load; the time limit is only a safety cap, and reaching it
 
 Heuristic (``default``):
 
-1. reduction tests (:mod:`._pcst_reduce`);
+1. reduction tests (:mod:`._pcst_reduce`), then chains of vertices of degree 2 without prize
+   contracted into single edges (:mod:`._pcst_chains`; the tree is expanded at the end);
 2. starts: Goemans–Williamson growth with strong pruning, and greedy growth from the root or
    from the vertices of largest prize;
 3. each distinct start improved by key-vertex insertion/elimination on the distance network
@@ -38,6 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import dijkstra
 
+from heatmap.routing._pcst_chains import contract_chains
 from heatmap.routing._pcst_dn import DistanceNetwork, key_vertex_search
 from heatmap.routing._pcst_gw import goemans_williamson, objective
 from heatmap.routing._pcst_local import Solution, grow, local_search, solution
@@ -71,6 +73,9 @@ DN_WORK_PER_VERTEX = 80
 N_IMPROVE_DN = 13
 #: restarts of the key-vertex search on randomly perturbed distances (fixed seeds)
 N_PERTURB = 80
+#: ... but at most this many plus so many per prize vertex (few prizes, little to vary)
+N_PERTURB_MIN = 10
+PERTURB_PER_PRIZE = 2
 #: ... each from one of this many best trees in turn
 N_PERTURB_FROM = 4
 #: relative half-widths of the distance perturbation, used in turn
@@ -209,7 +214,8 @@ def _restarts(
     inst: PcstInstance, dn: DistanceNetwork, pool: _Pool, budget: int, deadline: float
 ) -> None:
     """Key-vertex search on perturbed distances from the best trees in turn, then on the true."""
-    for k in range(N_PERTURB):
+    n_restarts = min(N_PERTURB, N_PERTURB_MIN + PERTURB_PER_PRIZE * int((inst.p > 0).sum()))
+    for k in range(n_restarts):
         if pool.work >= budget:
             break
         ranked = pool.ranked()
@@ -309,7 +315,15 @@ def solve_pcst(
     inst, stats = reduce_instance(inst0)
     logger.debug("pcst reductions: %s", stats)
     work = stats["vertices_removed"] + stats["edges_removed"]
-    best, w_h, capped = _heuristic(inst, deadline, polish=polish)
+    chains = contract_chains(inst)
+    if chains is None:
+        best, w_h, capped = _heuristic(inst, deadline, polish=polish)
+    else:
+        logger.debug("pcst chains: %d vertices left of %d", chains.inst.n, inst.n)
+        work += inst.n - chains.inst.n
+        small, w_h, capped = _heuristic(chains.inst, deadline, polish=polish)
+        tree, kept = chains.expand(small.tree, small.nodes)
+        best = Solution(tree, kept, objective(inst, tree, kept))
     work += w_h
     lb: float | None = None
     optimal = False
