@@ -9,19 +9,21 @@ any machine under any load; the time limit is only a safety cap, and reaching it
 
 Heuristic (``default``):
 
-1. reduction tests (:mod:`._pcst_reduce`);
+1. reduction tests (:mod:`._pcst_reduce`), then chains of vertices of degree 2 without prize
+   contracted into single edges (:mod:`._pcst_chains`; the tree is expanded at the end);
 2. starts: Goemans–Williamson growth with strong pruning, and greedy growth from the root or
    from the vertices of largest prize;
 3. each distinct start improved by key-vertex insertion/elimination on the distance network
    (:mod:`._pcst_dn`); on graphs too large for all-pairs distances, by vertex
    insertion/elimination on the graph (:mod:`._pcst_local`) and the terminal-set search
    (:mod:`._pcst_terminals`);
-4. restarts: the key-vertex search on distances scaled pairwise by random factors (fixed
-   seeds, a few widths in turn), from the best trees in turn, each result improved again on
-   the true distances;
+4. restarts: the key-vertex search on distances scaled pairwise by random factors and on
+   prizes raised by random factors (fixed seeds, a few widths in turn), from the best trees in
+   turn, each result improved again on the true distances and prizes; raised prizes let a
+   group of prize vertices join that pays only together;
 5. polish: the LP relaxation of the flow MIP on the union of the best distinct trees
    (:mod:`._pcst_mip`), its support rounded and improved again; repeated while it improves
-   and the union stays small.
+   and the union stays small (in edges and in prize vertices).
 
 Exact (``exact``): the flow MIP on the reduced instance, started from the heuristic's tree; its
 dual bound is a proven lower bound.
@@ -37,6 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import dijkstra
 
+from heatmap.routing._pcst_chains import contract_chains
 from heatmap.routing._pcst_dn import DistanceNetwork, key_vertex_search
 from heatmap.routing._pcst_gw import goemans_williamson, objective
 from heatmap.routing._pcst_local import Solution, grow, local_search, solution
@@ -65,19 +68,26 @@ DN_MAX_NODES = 2500
 DN_BUDGET = 6000
 #: work (moves evaluated, growth events, ...) of the starts and restarts, per vertex: the
 #: starts stop at half of it, the restarts at all of it
-DN_WORK_PER_VERTEX = 40
+DN_WORK_PER_VERTEX = 80
 #: best distinct starts improved by the key-vertex search
 N_IMPROVE_DN = 13
 #: restarts of the key-vertex search on randomly perturbed distances (fixed seeds)
-N_PERTURB = 30
+N_PERTURB = 80
+#: ... but at most this many plus so many per prize vertex (few prizes, little to vary)
+N_PERTURB_MIN = 10
+PERTURB_PER_PRIZE = 2
 #: ... each from one of this many best trees in turn
 N_PERTURB_FROM = 4
 #: relative half-widths of the distance perturbation, used in turn
 PERTURB = (0.1, 0.2, 0.3)
+#: relative widths of the (upward) prize perturbation, used in turn
+PRIZE_PERTURB = (0.2, 0.4, 0.0)
 #: best distinct trees whose union the MIP polish solves
 N_ELITE = 8
 #: largest polish MIP, in edges of the union of the elite trees
 MIP_MAX_EDGES = 800
+#: ... and in prize vertices (each LP round separates a cut per prize vertex by max-flow)
+MIP_MAX_PRIZE_VERTICES = 80
 #: the polish instance grows by this many rings of neighbours around the elite trees
 UNION_HOPS = 0
 #: ... unless it already has this many vertices
@@ -166,7 +176,7 @@ def _polish(inst: PcstInstance, pool: _Pool, dn: DistanceNetwork | None, deadlin
     elite = pool.ranked()[:N_ELITE]
     best = elite[0]
     sub, back = _union(inst, elite)
-    if len(sub.u) > MIP_MAX_EDGES or sub.n <= 1:
+    if len(sub.u) > MIP_MAX_EDGES or sub.n <= 1 or (sub.p > 0).sum() > MIP_MAX_PRIZE_VERTICES:
         return False
     left = max(0.1, deadline - time.perf_counter())
     res = solve_dcut(
@@ -204,12 +214,13 @@ def _restarts(
     inst: PcstInstance, dn: DistanceNetwork, pool: _Pool, budget: int, deadline: float
 ) -> None:
     """Key-vertex search on perturbed distances from the best trees in turn, then on the true."""
-    for k in range(N_PERTURB):
+    n_restarts = min(N_PERTURB, N_PERTURB_MIN + PERTURB_PER_PRIZE * int((inst.p > 0).sum()))
+    for k in range(n_restarts):
         if pool.work >= budget:
             break
         ranked = pool.ranked()
         base = ranked[k % min(N_PERTURB_FROM, len(ranked))]
-        pdn = dn.perturbed(k, PERTURB[k % len(PERTURB)])
+        pdn = dn.perturbed(k, PERTURB[k % len(PERTURB)], PRIZE_PERTURB[k % len(PRIZE_PERTURB)])
         moved, ev = key_vertex_search(pdn, base, DN_BUDGET, one_pass=True)
         pool.work += ev
         back = solution(inst, moved.nodes)
@@ -304,7 +315,15 @@ def solve_pcst(
     inst, stats = reduce_instance(inst0)
     logger.debug("pcst reductions: %s", stats)
     work = stats["vertices_removed"] + stats["edges_removed"]
-    best, w_h, capped = _heuristic(inst, deadline, polish=polish)
+    chains = contract_chains(inst)
+    if chains is None:
+        best, w_h, capped = _heuristic(inst, deadline, polish=polish)
+    else:
+        logger.debug("pcst chains: %d vertices left of %d", chains.inst.n, inst.n)
+        work += inst.n - chains.inst.n
+        small, w_h, capped = _heuristic(chains.inst, deadline, polish=polish)
+        tree, kept = chains.expand(small.tree, small.nodes)
+        best = Solution(tree, kept, objective(inst, tree, kept))
     work += w_h
     lb: float | None = None
     optimal = False

@@ -50,19 +50,29 @@ class DistanceNetwork:
         if inst.root is not None:
             fixed[inst.root] = True
         self.fixed = fixed
+        #: prizes the search sees (the instance's, or perturbed ones)
+        self.p: NDArray[np.float64] = inst.p
 
-    def perturbed(self, seed: int, scale: float) -> DistanceNetwork:
-        """Return a copy whose distances are scaled pairwise by factors drawn with ``seed``.
+    def perturbed(self, seed: int, scale: float, prize_scale: float = 0.0) -> DistanceNetwork:
+        """Return a copy whose distances (and prizes) are scaled by factors drawn with ``seed``.
 
-        The factors are uniform in ``[1 - scale, 1 + scale]`` and symmetric; the paths stay
-        the true shortest paths, so a key set expands into a tree of the instance as usual.
+        The distance factors are uniform in ``[1 - scale, 1 + scale]`` and symmetric; the paths
+        stay the true shortest paths, so a key set expands into a tree of the instance as usual.
+        With ``prize_scale`` the prizes the search sees are raised by factors uniform in
+        ``[1, 1 + prize_scale]`` (the instance keeps its own).
         """
         rng = np.random.default_rng(seed)
         n = len(self.D)
         f = np.triu(rng.uniform(1.0 - scale, 1.0 + scale, (n, n)), 1)
+        f += f.T
+        np.fill_diagonal(f, 1.0)
+        f *= self.D
         out = object.__new__(DistanceNetwork)
         out.inst, out.P, out.fixed = self.inst, self.P, self.fixed
-        out.D = self.D * (f + f.T + np.eye(n))
+        out.D = f
+        out.p = self.p
+        if prize_scale > 0:
+            out.p = self.p * rng.uniform(1.0, 1.0 + prize_scale, n)
         return out
 
     def path(self, a: int, b: int) -> list[int]:
@@ -97,6 +107,23 @@ def _prim(M: NDArray[np.float64]) -> tuple[float, NDArray[np.int64], list[int]]:
         dist[upd] = row[upd]
         par[upd] = j
     return cost, par, order
+
+
+def _prim_small(M: list[list[float]]) -> float:
+    """MST cost of a small dense symmetric matrix given as lists (no array overhead)."""
+    k = len(M)
+    dist = list(M[0])
+    left = list(range(1, k))
+    cost = 0.0
+    while left:
+        j = min(left, key=dist.__getitem__)
+        cost += dist[j]
+        left.remove(j)
+        row = M[j]
+        for i in left:
+            if row[i] < dist[i]:
+                dist[i] = row[i]
+    return cost
 
 
 def _find(uf: list[int], a: int) -> int:
@@ -153,13 +180,16 @@ class _State:
         self.wmax = float(pw.max()) if k > 1 else 0.0
         self.pw = np.concatenate([[0.0], pw])  # weight of the edge to the parent
         # B[a, b]: longest MST edge on the path between a and b
-        B = np.zeros((k, k))
+        # (filled in joining order, where the vertices already joined are a leading block)
+        order = np.asarray(self.order, dtype=np.int64)
+        at = np.empty(k, dtype=np.int64)
+        at[order] = np.arange(k)
+        Bo = np.zeros((k, k))
         for c, v in enumerate(self.order[1:], start=1):
-            seen = self.order[:c]
-            row = np.maximum(B[self.par[v], seen], self.pw[v])
-            B[v, seen] = row
-            B[seen, v] = row
-        self.B = B
+            row = np.maximum(Bo[at[self.par[v]], :c], self.pw[v])
+            Bo[c, :c] = row
+            Bo[:c, c] = row
+        self.B = Bo[np.ix_(at, at)]
         # depth-first entry/exit times: the subtree of c is tin[c] <= tin <= tout[c]
         kids: list[list[int]] = [[] for _ in range(k)]
         for v in self.order[1:]:
@@ -178,6 +208,9 @@ class _State:
             stack.append((v, True))
             stack.extend((c, False) for c in reversed(kids[v]))
         self.tin, self.tout = tin, tout
+        # the distances between key vertices in depth-first order: a subtree is a block
+        self.dfs = np.argsort(tin, kind="stable")
+        self.Mt = M[np.ix_(self.dfs, self.dfs)]
 
     def value(self) -> float:
         return self.cost - float(self.p[self.X].sum())
@@ -198,6 +231,12 @@ class _State:
         if len(cand) == 0:
             return False
         R = D[np.ix_(cand, X)]
+        # every saving is at most the longest tree edge: a bound without sorting first
+        quick = R.min(axis=1) - self.p[cand] + np.minimum(0.0, R - self.wmax).sum(axis=1)
+        near = quick < -tol
+        cand, R = cand[near], R[near]
+        if len(cand) == 0:
+            return False
         idx = np.argsort(R, axis=1, kind="stable")
         S = np.take_along_axis(R, idx, axis=1)
         # star edge j (by length) saves at most the longest tree edge on the path from x_j to
@@ -222,46 +261,69 @@ class _State:
         return False
 
     def _remove_cost(self, pos: int) -> float:
-        """MST cost without ``X[pos]``: the other tree edges stay, the pieces are rejoined."""
-        X, par = self.X, self.par
-        kids = np.asarray(self.kids[pos], dtype=np.int64)
+        """MST cost without ``X[pos]``: the other tree edges stay, the pieces are rejoined.
+
+        In depth-first order the subtree of each child of ``X[pos]`` is one block and the rest
+        of the tree at most two, so the shortest connections between the pieces are block
+        minima of the reordered distance matrix.
+        """
+        par, kids = self.par, self.kids[pos]
         deg = len(kids) + (1 if par[pos] >= 0 else 0)
         base = self.cost - float(self.pw[kids].sum()) - float(self.pw[pos])
         if deg <= 1:
             return base
-        tin, tout = self.tin, self.tout
-        groups = [X[(tin >= tin[c]) & (tin <= tout[c])] for c in self.kids[pos]]
-        if par[pos] >= 0:
-            groups.append(X[(tin < tin[pos]) | (tin > tout[pos])])
-        d = len(groups)
-        if d == 2:
-            return base + float(self.dn.D[np.ix_(groups[0], groups[1])].min())
-        M = np.zeros((d, d))
-        for a in range(d):
-            for b in range(a + 1, d):
-                M[a, b] = M[b, a] = self.dn.D[np.ix_(groups[a], groups[b])].min()
-        return base + _prim(M)[0]
+        k = len(self.X)
+        a, b = int(self.tin[pos]), int(self.tout[pos])
+        starts = ([0] if a > 0 else []) + [a] + [int(self.tin[c]) for c in kids]
+        if b + 1 < k:
+            starts.append(b + 1)
+        G = np.minimum.reduceat(np.minimum.reduceat(self.Mt, starts, axis=0), starts, axis=1)
+        xi = 1 if a > 0 else 0  # the block of X[pos] itself
+        sel = list(range(xi + 1, xi + 1 + len(kids)))
+        if a > 0 and b + 1 < k:  # the two blocks of the rest are one piece
+            last = len(starts) - 1
+            G[0] = np.minimum(G[0], G[last])
+            G[:, 0] = np.minimum(G[:, 0], G[:, last])
+            sel.insert(0, 0)
+        elif a > 0:
+            sel.insert(0, 0)
+        elif b + 1 < k:
+            sel.append(len(starts) - 1)
+        if len(sel) == 2:
+            return base + float(G[sel[0], sel[1]])
+        if len(sel) == 3:  # the two shortest of the three connections
+            i, j, m = sel
+            g = (float(G[i, j]), float(G[i, m]), float(G[j, m]))
+            return base + sum(g) - max(g)
+        return base + _prim_small(G[np.ix_(sel, sel)].tolist())
 
     def try_remove(self, budget: int) -> bool:
-        """Best improving elimination; True if one was made."""
-        X = self.X
-        best, best_x = -_TOL * max(1.0, abs(self.cost)), -1
-        # the MST without x loses at most the edges at x: no gain unless they outweigh p(x)
-        k = len(X)
+        """Best improving elimination; True if one was made.
+
+        Every shortest connection between two pieces left by removing ``x`` is at least as
+        long as the longer of their tree edges at ``x`` (cycle property), so the removal saves
+        at most the shortest tree edge at ``x`` minus ``p(x)``: candidates are evaluated by
+        that bound, largest first, until it cannot beat the best saving found.
+        """
+        X, k = self.X, len(self.X)
+        if k <= 1:
+            return False
+        best, best_x = _TOL * max(1.0, abs(self.cost)), -1
         ch = np.arange(1, k)
-        pw = self.pw[1:]
-        at = np.bincount(ch, weights=pw, minlength=k) + np.bincount(
-            np.maximum(self.par[1:], 0), weights=pw, minlength=k
-        )
-        for pos, x in enumerate(X.tolist()):
-            if self.dn.fixed[x] or k <= 1 or at[pos] - self.p[x] <= -best:
-                continue
+        wmin = np.full(k, np.inf)
+        np.minimum.at(wmin, ch, self.pw[1:])
+        np.minimum.at(wmin, self.par[1:], self.pw[1:])
+        ub = wmin - self.p[X]
+        ok = np.flatnonzero(~self.dn.fixed[X] & (ub > best))
+        for pos in ok[np.lexsort((ok, -ub[ok]))].tolist():
+            if ub[pos] <= best:
+                break
             if self.evals >= budget:
                 break
             self.evals += 1
-            gain = self.cost - self._remove_cost(pos) - self.p[x]
-            if gain > -best:
-                best, best_x = -gain, x
+            gain = self.cost - self._remove_cost(pos) - self.p[X[pos]]
+            if gain > best:
+                best, best_x = gain, int(X[pos])
         if best_x < 0:
             return False
         self.set([x for x in X.tolist() if x != best_x])
@@ -299,7 +361,7 @@ def key_vertex_search(
     With ``one_pass`` (a perturbed distance network) the tree the search ends at is returned
     whether better or not; else the returned tree is never worse than ``sol``.
     """
-    prizes = dn.inst.p
+    prizes = dn.p
     best, used = sol, 0
     X = key_set(dn, sol)
     unit = max(1, len(X) // KEY_UNIT)

@@ -102,3 +102,35 @@ def test_search_never_worse_nor_below_optimum(seed: int) -> None:
     )
     assert found <= best.value + 1e-9
     assert found >= opt - 1e-9
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_elimination_saves_at_most_the_shortest_tree_edge_at_the_vertex(seed: int) -> None:
+    # the bound the elimination screen relies on: MST(X) - MST(X - x) <= shortest MST edge at x
+    n = 8 + seed
+    D = _random_metric(n, seed)
+    dn = SimpleNamespace(D=D, fixed=np.zeros(n, dtype=bool))
+    st = _State(dn, np.zeros(n), list(range(n)))  # type: ignore[arg-type]
+    for pos in range(1, n):
+        at = [st.pw[c] for c in range(1, n) if st.par[c] == pos] + [st.pw[pos]]
+        rest = np.delete(st.X, pos)
+        saving = st.cost - _prim(D[np.ix_(rest, rest)])[0]
+        assert saving <= min(at) + 1e-9
+
+
+def test_perturbed_network_raises_prizes_within_the_width_and_keeps_the_instance() -> None:
+    n = 7
+    u = np.arange(n - 1, dtype=np.int64)
+    v = u + 1
+    p = np.arange(n, dtype=float)
+    inst = make_instance(n, u, v, np.ones(n - 1), p.copy(), None, np.zeros(n, dtype=bool))
+    dn = DistanceNetwork(inst)
+    pdn = dn.perturbed(3, 0.2, 0.5)
+    assert np.all(pdn.p >= p) and np.all(pdn.p <= 1.5 * p + 1e-12)
+    assert np.any(pdn.p > p)
+    assert np.array_equal(inst.p, p) and dn.p is inst.p
+    ratio = pdn.D[~np.eye(n, dtype=bool)] / dn.D[~np.eye(n, dtype=bool)]
+    assert ratio.min() >= 0.8 - 1e-12 and ratio.max() <= 1.2 + 1e-12
+    assert np.allclose(pdn.D, pdn.D.T)
+    again = dn.perturbed(3, 0.2, 0.5)
+    assert np.array_equal(again.D, pdn.D) and np.array_equal(again.p, pdn.p)
