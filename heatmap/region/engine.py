@@ -14,13 +14,9 @@ import dask
 
 from heatmap.errors import InputError
 
-__all__ = ["RECYCLE_AFTER_TASKS", "Compute", "Engine", "compute_with", "process_peak_memory_mb"]
+__all__ = ["Compute", "Engine", "compute_with", "process_peak_memory_mb"]
 
 logger = logging.getLogger(__name__)
-
-
-RECYCLE_AFTER_TASKS = 100
-"""Tasks per worker between restarts of the embedded local cluster's workers."""
 
 
 class Compute(Protocol):
@@ -30,7 +26,7 @@ class Compute(Protocol):
         """Run ``tasks``; results in the same order, with a progress bar named ``what``."""
 
     def peak_memory_mb(self) -> dict[str, float]:
-        """The largest resident memory so far of each worker (over its restarts), MB."""
+        """The largest resident memory so far of each process that ran tasks, MB."""
 
 
 def process_peak_memory_mb() -> float:
@@ -57,52 +53,24 @@ class _Here:
 
 
 class _OnCluster:
-    """Tasks on a dask.distributed cluster, through ``client``.
+    """Tasks on a dask.distributed cluster, through ``client``."""
 
-    With ``recycle`` > 0 the tasks go in batches of ``recycle`` per worker and the workers are
-    restarted after each batch (their results already gathered): a long-lived Python process
-    keeps the memory it has used, so without it a worker grows with the number of tasks it runs.
-    """
-
-    def __init__(self, client: Any, progress: bool, recycle: int) -> None:
+    def __init__(self, client: Any, progress: bool) -> None:
         self.client = client
         self.progress = progress
-        self.recycle = recycle
-        self.peaks: dict[str, float] = {}
-
-    def _batch(self) -> int:
-        n = len(self.client.scheduler_info().get("workers", {})) or 1
-        return self.recycle * n if self.recycle > 0 else 0
 
     def __call__(self, tasks: Sequence[Any], what: str) -> list[Any]:
         from distributed import as_completed
         from tqdm import tqdm
 
-        todo = list(tasks)
-        size = self._batch() or max(1, len(todo))
-        out: list[Any] = []
-        with tqdm(total=len(todo), desc=what, unit="task", disable=not self.progress) as bar:
-            for i in range(0, len(todo), size):
-                futures = self.client.compute(todo[i : i + size])
-                for _ in as_completed(futures):
-                    bar.update(1)
-                out.extend(self.client.gather(futures))
-                del futures
-                if self.recycle > 0:
-                    self._note_peaks()
-                    self.client.restart()
-        return out
-
-    def _note_peaks(self) -> None:
-        """Each worker's high-water mark, by worker name (its address changes on a restart)."""
-        info = self.client.scheduler_info().get("workers", {})
-        for addr, v in self.client.run(process_peak_memory_mb).items():
-            name = str(info.get(addr, {}).get("name", addr))
-            self.peaks[name] = max(self.peaks.get(name, 0.0), float(v))
+        futures = self.client.compute(list(tasks))
+        with tqdm(total=len(futures), desc=what, unit="task", disable=not self.progress) as bar:
+            for _ in as_completed(futures):
+                bar.update(1)
+        return list(self.client.gather(futures))
 
     def peak_memory_mb(self) -> dict[str, float]:
-        self._note_peaks()
-        return dict(self.peaks)
+        return {str(k): float(v) for k, v in self.client.run(process_peak_memory_mb).items()}
 
 
 @dataclass(frozen=True)
@@ -120,18 +88,12 @@ class Engine:
         Run every task in this process, one after another (for tests and debugging).
     progress
         Show a progress bar over the tasks.
-    recycle_after_tasks
-        Restart the worker processes after every this many tasks each (0: never), so a
-        worker's memory does not grow with the number of tiles it has run. Default:
-        :data:`RECYCLE_AFTER_TASKS` on the embedded local cluster, never on an existing cluster
-        (a restart there would stop other clients' work).
     """
 
     workers: int | None = None
     scheduler: str | None = None
     synchronous: bool = False
     progress: bool = True
-    recycle_after_tasks: int | None = None
 
     @property
     def name(self) -> str:
@@ -172,10 +134,7 @@ def compute_with(engine: Engine) -> Iterator[Compute]:
     logger.info("dask: %s", client)
 
     try:
-        recycle = engine.recycle_after_tasks
-        if recycle is None:
-            recycle = 0 if scheduler else RECYCLE_AFTER_TASKS
-        yield _OnCluster(client, progress, recycle)
+        yield _OnCluster(client, progress)
     finally:
         client.close()
         if cluster is not None:

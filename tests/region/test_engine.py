@@ -1,4 +1,4 @@
-"""Where the region's tasks run: results in order, workers restarted after a number of tasks."""
+"""Where the region's tasks run: results in order, memory read from the processes that ran them."""
 
 from __future__ import annotations
 
@@ -15,16 +15,13 @@ def _pid(i: int) -> tuple[int, int]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("recycle", "n_processes"), [(2, 3), (0, 1)])
-def test_workers_restart_after_the_given_number_of_tasks(recycle: int, n_processes: int) -> None:
-    engine = Engine(workers=1, progress=False, recycle_after_tasks=recycle)
+def test_a_local_cluster_runs_tasks_in_worker_processes_and_reports_their_memory() -> None:
     task = dask.delayed(_pid, pure=True)
-    with compute_with(engine) as compute:
+    with compute_with(Engine(workers=1, progress=False)) as compute:
         out = compute([task(i) for i in range(5)], "pids")
         peaks = compute.peak_memory_mb()
     assert [i for i, _ in out] == list(range(5))  # results in the order given
-    # one worker: batches of 2, 2 and 1 tasks each run in a fresh process when recycling
-    assert len({pid for _, pid in out}) == n_processes
+    assert len({pid for _, pid in out}) == 1 and out[0][1] != os.getpid()
     assert len(peaks) == 1 and next(iter(peaks.values())) > 50
 
 
