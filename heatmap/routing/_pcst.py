@@ -127,6 +127,13 @@ class _Pool:
         if sol is not None:
             self.sols.setdefault(tuple(sol.nodes.tolist()), sol)
 
+    def take(self, sol: Solution | None, work: int, deadline: float) -> None:
+        """Count ``work``, keep ``sol``; stop the search past the safety ``deadline``."""
+        self.work += work
+        self.add(sol)
+        if time.perf_counter() > deadline:
+            raise _CappedError
+
     def ranked(self) -> list[Solution]:
         return sorted(self.sols.values(), key=lambda s: (s.value, len(s.nodes), s.nodes.tolist()))
 
@@ -227,10 +234,7 @@ def _restarts(
         if back is None:
             continue
         better, ev = key_vertex_search(dn, back, DN_BUDGET)
-        pool.work += ev
-        pool.add(better)
-        if time.perf_counter() > deadline:
-            raise _CappedError
+        pool.take(better, ev, deadline)
 
 
 def _heuristic(
@@ -245,10 +249,7 @@ def _heuristic(
         pool.add(Solution(tree, nodes, objective(inst, tree, nodes)))
         for s in _starts(inst):
             grown, runs = grow(inst, s)
-            pool.work += runs
-            pool.add(solution(inst, grown))
-            if time.perf_counter() > deadline:
-                raise _CappedError
+            pool.take(solution(inst, grown), runs, deadline)
         dn = DistanceNetwork(inst) if inst.n <= DN_MAX_NODES else None
         n_improve = N_IMPROVE if dn is None else N_IMPROVE_DN
         starts = pool.ranked()[:n_improve]
@@ -257,10 +258,7 @@ def _heuristic(
             if dn is not None and k > 0 and pool.work >= budget // 2:
                 break
             better, ev = _improve(inst, dn, sol)
-            pool.work += ev
-            pool.add(better)
-            if time.perf_counter() > deadline:
-                raise _CappedError
+            pool.take(better, ev, deadline)
         logger.debug("pcst starts: best %.6g, work %d", pool.ranked()[0].value, pool.work)
         if dn is None:
             better, moves, hit = terminal_search(inst, pool.ranked()[0], TERMINAL_MOVES, deadline)
