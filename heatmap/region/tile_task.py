@@ -28,7 +28,6 @@ from heatmap.errors import InputError
 from heatmap.ingest.barriers import empty_barriers
 from heatmap.pipeline.area import cluster_area, estimate_area_demand, load_area
 from heatmap.pipeline.scenario import Scenario
-from heatmap.region.engine import process_peak_memory_mb
 from heatmap.region.extract import extract_bbox
 from heatmap.region.tiling import Tile, owned_geometries, segment_keys
 from heatmap.routing.street_graph import routing_graph
@@ -77,8 +76,6 @@ class TileSummary:
         a single run's raster of them would span.
     timings_s
         Seconds per step.
-    peak_memory_mb
-        Largest resident memory of the worker process so far, MB.
     """
 
     tile_id: str
@@ -91,7 +88,6 @@ class TileSummary:
     grid_origin: tuple[int, int] = (0, 0)
     demand_extent: tuple[int, int, int, int] = (0, 0, 0, 0)
     timings_s: tuple[tuple[str, float], ...] = ()
-    peak_memory_mb: float = 0.0
 
 
 def layer_path(work_dir: str | Path, tile_id: str, layer: str) -> Path:
@@ -242,7 +238,6 @@ def run_tile(
             return TileSummary(
                 tile.tile_id,
                 timings_s=tuple(clock.items()),
-                peak_memory_mb=process_peak_memory_mb(),
             )
         raise
     t = time.perf_counter()
@@ -304,5 +299,4 @@ def run_tile(
         grid_origin=origin,
         demand_extent=extent,
         timings_s=tuple((k, round(v, 3)) for k, v in clock.items()),
-        peak_memory_mb=process_peak_memory_mb(),
     )
