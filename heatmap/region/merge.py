@@ -12,8 +12,9 @@ matched through the buildings that two tiles both labelled.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -26,7 +27,18 @@ from heatmap.region.zone_views import sub_atlas
 from heatmap.zones.candidate_zones import ZONE_COLUMNS, candidate_zones
 from heatmap.zones.zone_params import ZoneParams
 
-__all__ = ["UnionFind", "merge_clusters", "merge_zones", "read_layer"]
+__all__ = [
+    "REGION_CLUSTER_ID",
+    "UnionFind",
+    "building_clusters",
+    "keys_to_regrow",
+    "label_pairs",
+    "merge_clusters",
+    "merge_zones",
+    "read_layer",
+]
+
+REGION_CLUSTER_ID = "region_cluster_id"
 
 
 class UnionFind:
@@ -70,9 +82,19 @@ class UnionFind:
 
 
 def read_layer(
-    work_dir: str | Path, tile_ids: Iterable[str], layer: str, columns: list[str] | None = None
+    work_dir: str | Path,
+    tile_ids: Iterable[str],
+    layer: str,
+    columns: list[str] | None = None,
+    *,
+    filters: list[tuple[str, str, Any]] | None = None,
+    tile_column: str | None = None,
 ) -> gpd.GeoDataFrame | pd.DataFrame:
-    """One layer of every tile, concatenated (a plain frame when ``columns`` has no geometry)."""
+    """One layer of every tile, concatenated (a plain frame when ``columns`` has no geometry).
+
+    ``filters`` (pyarrow's, e.g. ``[("segment_key", "in", keys)]``) keep only matching rows;
+    ``tile_column`` names a column to add holding the tile each row came from.
+    """
     frames = []
     for tid in tile_ids:
         path = layer_path(work_dir, tid, layer)
@@ -80,9 +102,10 @@ def read_layer(
             continue
         meta = pq.read_schema(path).metadata or {}
         if b"geo" not in meta or (columns is not None and "geometry" not in columns):
-            frames.append(pd.read_parquet(path, columns=columns))
+            frame = pd.read_parquet(path, columns=columns, filters=filters)
         else:
-            frames.append(gpd.read_parquet(path, columns=columns))
+            frame = gpd.read_parquet(path, columns=columns, filters=filters)
+        frames.append(frame if tile_column is None else frame.assign(**{tile_column: tid}))
     if not frames:
         return pd.DataFrame(columns=columns or [])
     out = pd.concat(frames, ignore_index=True)
@@ -144,6 +167,32 @@ def _views(zones: pd.DataFrame) -> pd.DataFrame:
     return views.reset_index()
 
 
+def _areas(zones: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    """The views of each grown area: areas of different tiles that share a segment are one."""
+    if zones.empty:
+        return
+    views = _views(zones.reset_index(drop=True))
+    groups = _key_groups(views["keys"])
+    for _, members in views.groupby(groups.to_numpy(), sort=False):
+        yield members
+
+
+def _area_keys(members: pd.DataFrame) -> list[str]:
+    return sorted({k for ks in members["keys"] for k in ks})
+
+
+def keys_to_regrow(zones: pd.DataFrame) -> set[str]:
+    """The segment keys of the areas that every tile saw cut, which :func:`merge_zones` regrows.
+
+    Only the buildings on these segments are needed for the merge (its ``assigned``).
+    """
+    keys: set[str] = set()
+    for members in _areas(zones):
+        if members["cut"].astype(bool).all():
+            keys.update(_area_keys(members))
+    return keys
+
+
 def merge_zones(
     zones: gpd.GeoDataFrame,
     segments: gpd.GeoDataFrame,
@@ -169,7 +218,8 @@ def merge_zones(
         The region's street heat atlas, one row per segment (its owner's), ``segment_key``.
     assigned
         The region's buildings with demand that joined a segment: ``building_id``,
-        ``segment_key``, ``heat_demand_mwh_per_a``.
+        ``segment_key``, ``heat_demand_mwh_per_a`` (those on the segments of
+        :func:`keys_to_regrow` are enough).
     params
         The zone rules.
     context
@@ -185,25 +235,21 @@ def merge_zones(
     crs = segments.crs
     parts: list[pd.DataFrame] = []
     n_regrown = 0
-    if len(zones):
-        zones = zones.reset_index(drop=True)
-        views = _views(zones)
-        groups = _key_groups(views["keys"])
-        for _, members in views.groupby(groups.to_numpy(), sort=False):
-            whole = members[~members["cut"].astype(bool)]
-            if len(whole):
-                best = whole.sort_values(["owned", "tile_id"], ascending=[False, True]).iloc[0]
-                mine = zones[
-                    (zones["tile_id"] == best["tile_id"]) & (zones["group_id"] == best["group_id"])
-                ].copy()
-                mine["segment_keys"] = mine["segment_keys"].fillna("").str.split(",")
-                mine["old_group"] = list(zip(mine["tile_id"], mine["group_id"], strict=True))
-                mine["old_id"] = list(zip(mine["tile_id"], mine["zone_id"], strict=True))
-                parts.append(mine)
-            else:
-                keys = sorted({k for ks in members["keys"] for k in ks})
-                parts.append(_regrown(keys, seg, assigned, context, params))
-                n_regrown += 1
+    zones = zones.reset_index(drop=True)
+    for members in _areas(zones):
+        whole = members[~members["cut"].astype(bool)]
+        if len(whole):
+            best = whole.sort_values(["owned", "tile_id"], ascending=[False, True]).iloc[0]
+            mine = zones[
+                (zones["tile_id"] == best["tile_id"]) & (zones["group_id"] == best["group_id"])
+            ].copy()
+            mine["segment_keys"] = mine["segment_keys"].fillna("").str.split(",")
+            mine["old_group"] = list(zip(mine["tile_id"], mine["group_id"], strict=True))
+            mine["old_id"] = list(zip(mine["tile_id"], mine["zone_id"], strict=True))
+            parts.append(mine)
+        else:
+            parts.append(_regrown(_area_keys(members), seg, assigned, context, params))
+            n_regrown += 1
     table = pd.concat([p for p in parts if len(p)], ignore_index=True) if parts else None
     if table is None or table.empty:
         empty = gpd.GeoDataFrame(
@@ -229,28 +275,62 @@ def merge_zones(
     return out, segment_zone, n_regrown
 
 
+def label_pairs(labels: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The pairs of tile clusters that share a building, and the labels used.
+
+    Parameters
+    ----------
+    labels
+        Every label the tiles gave some buildings, in tile order: ``building_id``,
+        ``tile_id``, ``cluster_id`` (the tile's own ids).
+
+    Returns
+    -------
+    pairs, used
+        ``t0``, ``c0``, ``t1``, ``c1``: each building's first label against each of its
+        others, without repeats; and ``tile_id``, ``cluster_id`` of every label used.
+    """
+    bid = schema.BUILDING_ID
+    shared = labels[labels[bid].duplicated(keep="first")]
+    lead = labels.drop_duplicates(bid).set_index(bid).reindex(shared[bid])
+    pairs = pd.DataFrame(
+        {
+            "t0": lead["tile_id"].to_numpy(),
+            "c0": lead[schema.CLUSTER_ID].to_numpy(),
+            "t1": shared["tile_id"].to_numpy(),
+            "c1": shared[schema.CLUSTER_ID].to_numpy(),
+        }
+    ).drop_duplicates()
+    used = labels[["tile_id", schema.CLUSTER_ID]].drop_duplicates()
+    return pairs.reset_index(drop=True), used.reset_index(drop=True)
+
+
 def merge_clusters(
-    clusters: gpd.GeoDataFrame, labels: pd.DataFrame
-) -> tuple[gpd.GeoDataFrame, pd.Series]:
-    """Name the region's clusters and give each building the cluster it belongs to.
+    clusters: gpd.GeoDataFrame, pairs: pd.DataFrame, used: pd.DataFrame
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Name the region's clusters and map every tile's cluster labels to them.
+
+    Two tiles' clusters are one when some building carries a label of each (the pairs of
+    :func:`label_pairs`, found tile by tile), so the work here grows with the clusters, not
+    with the buildings.
 
     Parameters
     ----------
     clusters
         Every tile's owned clusters: ``tile_id``, ``cluster_id`` and their figures.
-    labels
-        Every label a tile gave a building it read: ``building_id``, ``tile_id``,
-        ``cluster_id`` (the tile's own ids).
+    pairs, used
+        Tile clusters sharing a building, and every label used (:func:`label_pairs`).
 
     Returns
     -------
-    clusters, building_cluster
+    clusters, label_region
         The clusters indexed by region id (``<tile_id>-<cluster_id>`` of the tile that owns
-        it), and each labelled building's region cluster id.
+        it), and ``used`` with each label's ``region_cluster_id`` (empty when no tile owns
+        the joined cluster).
     """
     uf = UnionFind()
-    for _, rows in labels.groupby(schema.BUILDING_ID, sort=False):
-        uf.join_all(list(zip(rows["tile_id"], rows[schema.CLUSTER_ID], strict=True)))
+    for t0, c0, t1, c1 in pairs[["t0", "c0", "t1", "c1"]].itertuples(index=False):
+        uf.union((t0, c0), (t1, c1))
     region_id: dict[Hashable, str] = {}
     for tid, cid in zip(clusters["tile_id"], clusters[schema.CLUSTER_ID], strict=True):
         region_id.setdefault(uf.find((tid, cid)), f"{tid}-{cid}")
@@ -260,13 +340,29 @@ def merge_clusters(
         name=schema.CLUSTER_ID,
     )
     out = out.drop(columns=[schema.CLUSTER_ID])
+    named = used[["tile_id", schema.CLUSTER_ID]].drop_duplicates().reset_index(drop=True)
+    named[REGION_CLUSTER_ID] = [
+        region_id.get(uf.find((t, c)), "")
+        for t, c in zip(named["tile_id"], named[schema.CLUSTER_ID], strict=True)
+    ]
+    return out, named
+
+
+def building_clusters(labels: pd.DataFrame, label_region: pd.DataFrame) -> pd.Series:
+    """Each labelled building's region cluster id (its first label, in tile order).
+
+    Parameters
+    ----------
+    labels
+        Labels of the tiles that read the buildings, in tile order: ``building_id``,
+        ``tile_id``, ``cluster_id``.
+    label_region
+        ``tile_id``, ``cluster_id`` → ``region_cluster_id`` (from :func:`merge_clusters`).
+    """
     firsts = labels.drop_duplicates(schema.BUILDING_ID)
-    building_cluster = pd.Series(
-        [
-            region_id.get(uf.find((t, c)), "")
-            for t, c in zip(firsts["tile_id"], firsts[schema.CLUSTER_ID], strict=True)
-        ],
+    named = firsts.merge(label_region, on=["tile_id", schema.CLUSTER_ID], how="left")
+    return pd.Series(
+        named[REGION_CLUSTER_ID].fillna("").astype(str).to_numpy(),
         index=pd.Index(firsts[schema.BUILDING_ID], name=schema.BUILDING_ID),
         name=schema.CLUSTER_ID,
     )
-    return out, building_cluster

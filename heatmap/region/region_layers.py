@@ -20,13 +20,13 @@ from affine import Affine
 from scipy import ndimage
 
 from heatmap import schema
+from heatmap.region.region_ids import REGION_IDS
 from heatmap.region.tile_task import TileSummary, layer_path
 from heatmap.zones import density
 
-__all__ = ["RegionLayers", "buildings_frame", "density_mosaic", "write_region_ids"]
+__all__ = ["RegionLayers", "buildings_frame", "density_mosaic"]
 
 M2_PER_HA = 10_000.0
-REGION_IDS = "region_ids"
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,6 @@ class RegionLayers:
         Candidate zones, numbered by heat across the region.
     clusters, opportunity_areas
         Building clusters (region ids) and opportunity areas.
-    building_zone, building_cluster
-        Zone and cluster of each building in one.
     n_zones_joined
         Zones joined across tile edges and recomputed.
     density
@@ -65,8 +63,6 @@ class RegionLayers:
     zones: gpd.GeoDataFrame
     clusters: gpd.GeoDataFrame
     opportunity_areas: gpd.GeoDataFrame
-    building_zone: pd.Series
-    building_cluster: pd.Series
     n_zones_joined: int = 0
     density: density.DensityRaster | None = None
 
@@ -120,28 +116,6 @@ def density_mosaic(
     shifted = Affine(cell, 0.0, (c0 - pad) * cell, 0.0, -cell, -(r0 - pad) * cell)
     raster = density.DensityRaster(smooth / (cell**2 / M2_PER_HA), shifted, crs, float(cell))
     return raster, areas
-
-
-def write_region_ids(
-    work_dir: Path,
-    tile_ids: Sequence[str],
-    light: pd.DataFrame,
-    building_zone: pd.Series,
-    building_cluster: pd.Series,
-) -> None:
-    """Write each tile's buildings' region zone and cluster ids beside its buildings layer."""
-    by_tile = dict(list(light.groupby("tile_id", sort=False)))
-    for tid in tile_ids:
-        rows = by_tile.get(tid, light.iloc[:0])
-        ids = pd.Index(rows[schema.BUILDING_ID], name=schema.BUILDING_ID)
-        frame = pd.DataFrame(
-            {
-                "zone_id": building_zone.reindex(ids).fillna("").astype(str).to_numpy(),
-                schema.CLUSTER_ID: building_cluster.reindex(ids).fillna("").astype(str).to_numpy(),
-            },
-            index=ids,
-        )
-        frame.reset_index().to_parquet(layer_path(work_dir, str(tid), REGION_IDS), index=False)
 
 
 def _read_part(tile_id: str, work_dir: str, columns: list[str], crs: Any) -> gpd.GeoDataFrame:

@@ -23,6 +23,7 @@ from typing import Any
 
 import dask
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyproj
 from shapely.geometry import box
@@ -37,8 +38,9 @@ from heatmap.pipeline.scenario import Scenario
 from heatmap.region.blocks import Block, block_tree, cut_tree
 from heatmap.region.engine import Compute, Engine, compute_with
 from heatmap.region.extract import cut_to
-from heatmap.region.merge import merge_clusters, merge_zones, read_layer
-from heatmap.region.region_layers import RegionLayers, density_mosaic, write_region_ids
+from heatmap.region.merge import keys_to_regrow, merge_clusters, merge_zones, read_layer
+from heatmap.region.region_ids import tile_cluster_pairs, tile_region_ids, write_merge_maps
+from heatmap.region.region_layers import RegionLayers, density_mosaic
 from heatmap.region.tile_task import SEGMENT_KEY, TileSummary, lhd_rule_areas, run_tile
 from heatmap.region.tiling import Tile, read_bbox_of, tile_grid
 from heatmap.region.zone_task import ZoneTask, appraise_zone, zones_to_plan
@@ -202,46 +204,64 @@ def _merge(
     tiles: list[Tile],
     scenario: Scenario,
     density: tuple[DensityRaster, gpd.GeoDataFrame],
+    owned: tuple[int, float],
 ) -> RegionLayers:
-    """Merge the tiles' layers (the driver holds segments, zones and light building columns)."""
+    """Merge the tiles' layers: the driver holds segments, zones and clusters, never buildings.
+
+    Work per building (cluster labels across tile edges, the region ids written beside every
+    tile's buildings) runs as one task per tile; the driver joins what those tasks return,
+    which grows with the clusters and zones.
+    """
     tile_ids = [t.tile_id for t in tiles]
-    light = read_layer(work, tile_ids, "buildings", LIGHT)
+    near = {t.tile_id: list(_near(t, tiles)) for t in tiles}
     segments = read_layer(work, tile_ids, "street_lhd")
     segments = segments.drop(columns=[c for c in (schema.SEGMENT_ID,) if c in segments.columns])
-    assigned = light[light[SEGMENT_KEY].notna()]
-    clusters, building_cluster = merge_clusters(
-        read_layer(work, tile_ids, "clusters"), read_layer(work, tile_ids, "cluster_labels")
+    found = compute(
+        [
+            dask.delayed(tile_cluster_pairs, pure=True)(tid, str(work), near[tid])
+            for tid in tile_ids
+        ],
+        "cluster edges",
+    )
+    clusters, label_region = merge_clusters(
+        read_layer(work, tile_ids, "clusters"),
+        pd.concat([p for p, _ in found], ignore_index=True),
+        pd.concat([u for _, u in found], ignore_index=True),
     )
     raster, areas = density
     context = (clusters, lhd_rule_areas(areas) if len(areas) else None)
     views = _zone_views(compute, work, tiles, scenario, context)
-    zones, segment_zone, n_joined = merge_zones(
-        views, segments, assigned, scenario.zones, context=context
+    regrow = sorted(keys_to_regrow(views))
+    assigned = (
+        read_layer(work, tile_ids, "buildings", LIGHT, filters=[(SEGMENT_KEY, "in", regrow)])
+        if regrow
+        else pd.DataFrame(columns=LIGHT)
     )
+    zones, segment_zone, n_joined = merge_zones(
+        views, segments, assigned.dropna(), scenario.zones, context=context
+    )
+    del assigned
     segments["zone_id"] = segment_zone.reindex(segments[SEGMENT_KEY]).fillna("").to_numpy()
     width = max(6, len(str(len(segments))))
     segments = segments.sort_values(SEGMENT_KEY)
     segments.index = pd.Index(
         [f"S{i + 1:0{width}d}" for i in range(len(segments))], name=schema.SEGMENT_ID
     )
-    building_zone = pd.Series(
-        segment_zone.reindex(assigned[SEGMENT_KEY]).to_numpy(),
-        index=pd.Index(assigned[schema.BUILDING_ID], name=schema.BUILDING_ID),
-        name="zone_id",
-    ).dropna()
-    write_region_ids(work, tile_ids, light, building_zone, building_cluster)
+    write_merge_maps(work, segment_zone, label_region)
+    compute(
+        [dask.delayed(tile_region_ids, pure=True)(tid, str(work), near[tid]) for tid in tile_ids],
+        "region ids",
+    )
     return RegionLayers(
         work_dir=work,
         tile_ids=tuple(tile_ids),
         crs=raster.crs,
-        n_buildings=len(light),
-        heat_demand_mwh_per_a=float(light[schema.HEAT_DEMAND_MWH_PER_A].fillna(0.0).sum()),
+        n_buildings=owned[0],
+        heat_demand_mwh_per_a=owned[1],
         street_lhd=segments,
         zones=zones,
         clusters=clusters,
         opportunity_areas=areas,
-        building_zone=building_zone,
-        building_cluster=building_cluster,
         n_zones_joined=n_joined,
         density=raster,
     )
@@ -250,12 +270,11 @@ def _merge(
 def _zone_tasks(layers: RegionLayers, tiles: list[Tile], margin_m: float) -> list[ZoneTask]:
     """One task per zone to plan, with the box and tiles to read its surroundings from."""
     plan = zones_to_plan(layers.zones)
-    members = layers.building_zone.groupby(layers.building_zone).groups
+    clusters = layers.clusters
     tasks = []
-    for zone_id, row in plan.iterrows():
+    for _, row in plan.iterrows():
         x0, y0, x1, y1 = row.geometry.bounds
         bounds = (x0 - margin_m, y0 - margin_m, x1 + margin_m, y1 + margin_m)
-        ids = tuple(str(b) for b in members.get(zone_id, []))
         near = tuple(
             t.tile_id
             for t in tiles
@@ -264,17 +283,14 @@ def _zone_tasks(layers: RegionLayers, tiles: list[Tile], margin_m: float) -> lis
             and t.bounds_m[1] <= bounds[3]
             and t.bounds_m[3] >= bounds[1]
         )
-        bc = layers.building_cluster.reindex(list(ids)).dropna()
-        bc = bc[bc != ""]
-        cl = layers.clusters[layers.clusters.index.isin(set(bc))] if len(bc) else None
+        # every cluster of the zone's buildings meets the box (a hull of its buildings)
+        cl = clusters.iloc[np.sort(clusters.sindex.query(box(*bounds)))] if len(clusters) else None
         tasks.append(
             ZoneTask(
                 zone=pd.DataFrame(row.drop("geometry")).T.rename_axis("zone_id"),
-                building_ids=ids,
                 bounds_m=bounds,
                 tile_ids=near,
-                clusters=cl,
-                building_cluster=dict(zip(bc.index.astype(str), bc.astype(str), strict=True)),
+                clusters=cl if cl is not None and len(cl) else None,
             )
         )
     return tasks
@@ -357,6 +373,10 @@ def run_region(
             [t for t in tiles if t.tile_id in written],
             scenario,
             density_mosaic(summaries, scenario.density, crs),
+            (
+                sum(s.n_buildings for s in summaries),
+                sum(s.heat_demand_mwh_per_a for s in summaries),
+            ),
         )
         clock["merge"] = time.perf_counter() - t
         memory["merge"] = max(compute.peak_memory_mb().values())

@@ -18,7 +18,7 @@ from heatmap import schema
 from heatmap.errors import InputError
 from heatmap.outputs import maps
 from heatmap.outputs.map_params import MapParams
-from heatmap.region.region_layers import REGION_IDS
+from heatmap.region.region_ids import REGION_IDS
 from heatmap.region.run import RegionResults
 from heatmap.region.tile_task import layer_path
 

@@ -24,6 +24,7 @@ from heatmap.pipeline.candidates import AreaContext, appraise_specs, candidate_s
 from heatmap.pipeline.graph_crop import graph_around
 from heatmap.pipeline.ranking import candidate_route_lines
 from heatmap.pipeline.scenario import Scenario
+from heatmap.region.region_ids import REGION_IDS
 from heatmap.region.tile_task import layer_path
 from heatmap.routing.street_graph import routing_graph
 from heatmap.zones import atlas as street_atlas
@@ -52,24 +53,19 @@ class ZoneTask:
     ----------
     zone
         One-row frame of the zone (index ``zone_id``; ``passes``, ``reason``, ``rule``).
-    building_ids
-        The zone's buildings.
     bounds_m
         The box to read buildings and streets from (the zone's box plus the margin), m.
     tile_ids
         The tiles whose squares meet that box.
     clusters
-        The region's clusters its buildings belong to, indexed by region cluster id.
-    building_cluster
-        Region cluster id of each of the zone's buildings.
+        The region's clusters that meet the box (those of the zone's buildings among them),
+        indexed by region cluster id.
     """
 
     zone: pd.DataFrame
-    building_ids: tuple[str, ...]
     bounds_m: tuple[float, float, float, float]
     tile_ids: tuple[str, ...]
     clusters: gpd.GeoDataFrame | None
-    building_cluster: dict[str, str]
 
 
 def _read_around(
@@ -85,6 +81,19 @@ def _read_around(
         return gpd.GeoDataFrame()
     out = pd.concat(frames)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=frames[0].crs)
+
+
+def _region_ids(work_dir: str, tile_ids: Sequence[str]) -> pd.DataFrame:
+    """The region zone and cluster ids of the buildings the tiles own, by ``building_id``."""
+    frames = [
+        pd.read_parquet(layer_path(work_dir, tid, REGION_IDS))
+        for tid in tile_ids
+        if layer_path(work_dir, tid, REGION_IDS).is_file()
+    ]
+    if not frames:
+        return pd.DataFrame(columns=["zone_id", schema.CLUSTER_ID], dtype=object)
+    out = pd.concat(frames, ignore_index=True).set_index(schema.BUILDING_ID)
+    return out[~out.index.duplicated()]
 
 
 def appraise_zone(
@@ -109,15 +118,20 @@ def appraise_zone(
         One candidate-table row per candidate network, and their routes as lines.
     """
     params = scenario.candidates
+    zone_id = str(task.zone.index[0])
     buildings = _read_around(work_dir, task.tile_ids, "buildings", task.bounds_m)
     buildings = buildings.set_index(schema.BUILDING_ID)
     buildings = buildings[~buildings.index.duplicated()]
-    cluster_col = (
+    region = _region_ids(work_dir, task.tile_ids).reindex(buildings.index)
+    member = (region["zone_id"] == zone_id).to_numpy()
+    # the zone's buildings carry their region cluster; the others their tile's, marked apart
+    local = (
         buildings[schema.CLUSTER_ID].astype(object).where(buildings[schema.CLUSTER_ID].notna(), "")
     )
+    outside = ["" if c == "" else f"~{c}" for c in local]
+    ours = region[schema.CLUSTER_ID].fillna("").astype(str).to_numpy()
     buildings[schema.CLUSTER_ID] = [
-        task.building_cluster.get(str(b), "" if c == "" else f"~{c}")
-        for b, c in zip(buildings.index, cluster_col, strict=True)
+        o if m and o != "" else x for m, o, x in zip(member, ours, outside, strict=True)
     ]
     streets = _read_around(work_dir, task.tile_ids, "streets", task.bounds_m)
     barriers = _read_around(work_dir, task.tile_ids, "barriers", task.bounds_m)
@@ -132,8 +146,7 @@ def appraise_zone(
         streets=streets,
     )
     building_node = atlas.assignment[schema.SEGMENT_ID].map(atlas.segments["u"])
-    members = [b for b in task.building_ids if b in buildings.index]
-    zone_id = str(task.zone.index[0])
+    members = buildings.index[member].tolist()
     capacity_kw = scenario.route.max_network_peak_kw or sizing.max_capacity_kw(
         params=scenario.sizing
     )

@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import LineString, MultiLineString
 
 from heatmap.region import segment_keys
-from heatmap.region.merge import merge_clusters, merge_zones
+from heatmap.region.merge import building_clusters, label_pairs, merge_clusters, merge_zones
 from heatmap.zones.candidate_zones import ZoneParams
 
 CRS = "EPSG:27700"
@@ -127,9 +127,11 @@ def test_clusters_are_matched_through_the_buildings_two_tiles_both_labelled() ->
             "cluster_id": ["D001", "D001", "D007", "D007", "D009"],
         }
     )
-    out, building_cluster = merge_clusters(clusters, labels)
+    pairs, used = label_pairs(labels)
+    assert sorted(map(tuple, pairs.to_numpy().tolist())) == [("T1", "D001", "T2", "D007")]
+    out, label_region = merge_clusters(clusters, pairs, used)
     assert out.index.tolist() == ["T1-D001"]
-    assert building_cluster.to_dict() == {
+    assert building_clusters(labels, label_region).to_dict() == {
         "b1": "T1-D001",
         "b2": "T1-D001",
         "b3": "T1-D001",
