@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import resource
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import dask
 
 from heatmap.errors import InputError
 
-__all__ = ["Compute", "Engine", "compute_with", "process_peak_memory_mb"]
+__all__ = ["RECYCLE_TASKS", "Compute", "Engine", "compute_with", "process_peak_memory_mb"]
 
 logger = logging.getLogger(__name__)
+
+
+RECYCLE_TASKS = 100
+"""Tasks per worker after which the embedded cluster's workers are started afresh."""
+RESTART_TIMEOUT_S = 300.0
+"""How long a restart of the embedded cluster's workers may take."""
 
 
 class Compute(Protocol):
@@ -26,12 +34,27 @@ class Compute(Protocol):
         """Run ``tasks``; results in the same order, with a progress bar named ``what``."""
 
     def peak_memory_mb(self) -> dict[str, float]:
-        """The largest resident memory so far of each process that ran tasks, MB."""
+        """The largest resident memory of each process that ran tasks since the last call, MB."""
+
+    def fresh(self) -> None:
+        """Run the next tasks on freshly started workers (where the engine owns them)."""
 
 
-def process_peak_memory_mb() -> float:
-    """The largest resident memory of this process so far, MB (Linux reports kB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+def process_peak_memory_mb(reset: bool = False) -> float:
+    """The largest resident memory of this process, MB; ``reset`` starts the count again.
+
+    Linux keeps the high-water mark in ``/proc/self/status`` (``VmHWM``) and resets it on
+    request; elsewhere the process's lifetime peak (``ru_maxrss``) is given.
+    """
+    try:
+        status = Path("/proc/self/status").read_text()
+        kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    if reset:
+        with contextlib.suppress(OSError):
+            Path("/proc/self/clear_refs").write_text("5")
+    return kb / 1024.0
 
 
 class _Here:
@@ -49,28 +72,66 @@ class _Here:
         ]
 
     def peak_memory_mb(self) -> dict[str, float]:
-        return {"this process": process_peak_memory_mb()}
+        return {"this process": process_peak_memory_mb(reset=True)}
+
+    def fresh(self) -> None:
+        """Nothing to restart: the tasks run in this process."""
 
 
 class _OnCluster:
-    """Tasks on a dask.distributed cluster, through ``client``."""
+    """Tasks on a dask.distributed cluster, through ``client``.
 
-    def __init__(self, client: Any, progress: bool) -> None:
+    With ``recycle`` (the embedded cluster only: a shared cluster is never restarted) the
+    workers are started afresh on :meth:`fresh` and after every ``RECYCLE_TASKS`` tasks each
+    within a call: the native allocators of long-lived processes keep memory a fresh process
+    does not need. Every result is gathered before a restart; nothing else lives on workers.
+    """
+
+    def __init__(self, client: Any, progress: bool, *, recycle: bool = False) -> None:
         self.client = client
         self.progress = progress
+        self.recycle = recycle
+        self._peaks: dict[str, float] = {}
 
     def __call__(self, tasks: Sequence[Any], what: str) -> list[Any]:
         from distributed import as_completed
         from tqdm import tqdm
 
-        futures = self.client.compute(list(tasks))
-        with tqdm(total=len(futures), desc=what, unit="task", disable=not self.progress) as bar:
-            for _ in as_completed(futures):
-                bar.update(1)
-        return list(self.client.gather(futures))
+        n_workers = max(1, len(self.client.scheduler_info()["workers"]))
+        step = RECYCLE_TASKS * n_workers if self.recycle else max(1, len(tasks))
+        out: list[Any] = []
+        with tqdm(total=len(tasks), desc=what, unit="task", disable=not self.progress) as bar:
+            for start in range(0, len(tasks), step):
+                if start:
+                    self._restart()
+                futures = self.client.compute(list(tasks[start : start + step]))
+                for _ in as_completed(futures):
+                    bar.update(1)
+                out.extend(self.client.gather(futures))
+                del futures
+        return out
+
+    def _note_peaks(self) -> None:
+        info = self.client.scheduler_info()["workers"]
+        for addr, mb in self.client.run(process_peak_memory_mb, reset=True).items():
+            name = str(info.get(addr, {}).get("name", addr))
+            self._peaks[name] = max(self._peaks.get(name, 0.0), float(mb))
+
+    def fresh(self) -> None:
+        """Restart the workers (only the embedded cluster's)."""
+        self._restart(note_peaks=False)
+
+    def _restart(self, *, note_peaks: bool = True) -> None:
+        if not self.recycle:
+            return
+        if note_peaks:
+            self._note_peaks()
+        self.client.restart(wait_for_workers=True, timeout=RESTART_TIMEOUT_S)
 
     def peak_memory_mb(self) -> dict[str, float]:
-        return {str(k): float(v) for k, v in self.client.run(process_peak_memory_mb).items()}
+        self._note_peaks()
+        peaks, self._peaks = self._peaks, {}
+        return peaks
 
 
 @dataclass(frozen=True)
@@ -107,7 +168,8 @@ class Engine:
 def compute_with(engine: Engine) -> Iterator[Compute]:
     """Yield ``compute(tasks, what)``, running ``dask.delayed`` tasks on the engine's scheduler.
 
-    ``compute.peak_memory_mb()`` gives each worker process's memory high-water mark so far.
+    ``compute.peak_memory_mb()`` gives each worker's memory high-water mark since the last
+    call; ``compute.fresh()`` restarts the embedded cluster's workers.
 
     The embedded local cluster (worker processes of one thread each) is started here and closed
     on leaving; a remote scheduler is only connected to.
@@ -134,7 +196,7 @@ def compute_with(engine: Engine) -> Iterator[Compute]:
     logger.info("dask: %s", client)
 
     try:
-        yield _OnCluster(client, progress)
+        yield _OnCluster(client, progress, recycle=cluster is not None)
     finally:
         client.close()
         if cluster is not None:

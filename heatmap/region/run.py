@@ -354,6 +354,7 @@ def run_region(
         sources = _cut_blocks(path.resolve(), tiles, crs, work.resolve(), compute)
         clock["blocks"] = time.perf_counter() - t
         memory["blocks"] = max(compute.peak_memory_mb().values())
+        compute.fresh()
         t = time.perf_counter()
         run = dask.delayed(run_tile, pure=True)
         summaries: list[TileSummary] = compute(
@@ -362,6 +363,7 @@ def run_region(
         )
         clock["tiles"] = time.perf_counter() - t
         memory["tiles"] = max(compute.peak_memory_mb().values())
+        compute.fresh()
         t = time.perf_counter()
         written = {s.tile_id for s in summaries if s.written}
         if not any(s.n_buildings for s in summaries):
@@ -380,6 +382,7 @@ def run_region(
         )
         clock["merge"] = time.perf_counter() - t
         memory["merge"] = max(compute.peak_memory_mb().values())
+        compute.fresh()
         t = time.perf_counter()
         rows: list[dict[str, Any]] = []
         routes: list[gpd.GeoDataFrame] = []

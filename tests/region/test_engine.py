@@ -31,3 +31,35 @@ def test_the_synchronous_engine_runs_here() -> None:
         out = compute([task(i) for i in range(3)], "pids")
         assert set(compute.peak_memory_mb()) == {"this process"}
     assert out == [(0, os.getpid()), (1, os.getpid()), (2, os.getpid())]
+
+
+def _grow(i: int) -> int:
+    block = bytearray(40 * 2**20)  # 40 MB held while the task runs
+    return len(block) + i
+
+
+@pytest.mark.slow
+def test_the_local_cluster_reports_each_stage_s_peak_and_restarts_between_stages() -> None:
+    task = dask.delayed(_pid, pure=True)
+    with compute_with(Engine(workers=1, progress=False)) as compute:
+        first = compute([task(0)], "pids")[0][1]
+        quiet = max(compute.peak_memory_mb().values())
+        compute([dask.delayed(_grow, pure=True)(1)], "grow")
+        busy = max(compute.peak_memory_mb().values())
+        compute.fresh()
+        second = compute([task(1)], "pids")[0][1]
+        after = max(compute.peak_memory_mb().values())
+    assert busy > quiet + 35  # the 40 MB task shows in its stage's figure ...
+    assert after < busy - 35  # ... and not in the next stage's
+    assert second != first  # a fresh worker process
+
+
+def test_a_process_peak_can_be_counted_again() -> None:
+    from heatmap.region.engine import process_peak_memory_mb
+
+    block = bytearray(80 * 2**20)  # well above malloc's mmap threshold: freed at once
+    block[::4096] = b"x" * len(block[::4096])  # touch every page
+    del block
+    high = process_peak_memory_mb(reset=True)  # the block counted, then the count starts again
+    low = process_peak_memory_mb()
+    assert low < high - 60

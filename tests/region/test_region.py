@@ -117,11 +117,11 @@ def test_a_local_cluster_and_the_synchronous_scheduler_give_identical_results(
     there = run_region(town, engine=Engine(workers=2, progress=False), **args)
     assert there.summary["scheduler"] == "local cluster"
     assert len(here.candidates) >= 1
-    # the workers' memory high-water marks, read from the worker processes after each stage
+    # the workers' memory high-water marks, read from the worker processes in each stage
     by_stage = there.summary["peak_worker_memory_mb_by_stage"]
     assert list(by_stage) == ["blocks", "tiles", "merge", "candidates"]
-    assert 50 < by_stage["blocks"] <= by_stage["tiles"] <= by_stage["candidates"]
-    assert there.summary["peak_worker_memory_mb"] == by_stage["candidates"]
+    assert min(by_stage.values()) > 50
+    assert there.summary["peak_worker_memory_mb"] == max(by_stage.values())
     for name, want in _figures(here).items():
         pd.testing.assert_frame_equal(_figures(there)[name], want, obj=name)
 
