@@ -12,7 +12,7 @@ matched through the buildings that two tiles both labelled.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Collection, Hashable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,12 +87,12 @@ def read_layer(
     layer: str,
     columns: list[str] | None = None,
     *,
-    filters: list[tuple[str, str, Any]] | None = None,
+    isin: tuple[str, Collection[Any]] | None = None,
     tile_column: str | None = None,
 ) -> gpd.GeoDataFrame | pd.DataFrame:
     """One layer of every tile, concatenated (a plain frame when ``columns`` has no geometry).
 
-    ``filters`` (pyarrow's, e.g. ``[("segment_key", "in", keys)]``) keep only matching rows;
+    ``isin`` (a column and its values) keeps only the matching rows of each tile;
     ``tile_column`` names a column to add holding the tile each row came from.
     """
     frames = []
@@ -102,9 +102,11 @@ def read_layer(
             continue
         meta = pq.read_schema(path).metadata or {}
         if b"geo" not in meta or (columns is not None and "geometry" not in columns):
-            frame = pd.read_parquet(path, columns=columns, filters=filters)
+            frame = pd.read_parquet(path, columns=columns)
         else:
-            frame = gpd.read_parquet(path, columns=columns, filters=filters)
+            frame = gpd.read_parquet(path, columns=columns)
+        if isin is not None:
+            frame = frame[frame[isin[0]].isin(isin[1])]
         frames.append(frame if tile_column is None else frame.assign(**{tile_column: tid}))
     if not frames:
         return pd.DataFrame(columns=columns or [])

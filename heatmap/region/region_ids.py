@@ -110,14 +110,8 @@ def tile_region_ids(tile_id: str, work_dir: str, near_ids: Sequence[str]) -> int
     """
     bid = schema.BUILDING_ID
     own = pd.read_parquet(layer_path(work_dir, tile_id, "buildings"), columns=[bid, SEGMENT_KEY])
-    keys = own[SEGMENT_KEY].dropna().unique().tolist()
-    zone = (
-        pd.read_parquet(
-            Path(work_dir) / f"{SEGMENT_ZONE}.parquet", filters=[(SEGMENT_KEY, "in", keys)]
-        ).set_index(SEGMENT_KEY)["zone_id"]
-        if keys
-        else pd.Series(dtype=object)
-    )
+    zones = pd.read_parquet(Path(work_dir) / f"{SEGMENT_ZONE}.parquet")
+    zone = zones[zones[SEGMENT_KEY].isin(own[SEGMENT_KEY])].set_index(SEGMENT_KEY)["zone_id"]
     firsts = pd.read_parquet(layer_path(work_dir, tile_id, FIRST_LABEL))
     ids = pd.Index(own[bid], name=bid)
     if len(firsts):

@@ -233,7 +233,7 @@ def _merge(
     views = _zone_views(compute, work, tiles, scenario, context)
     regrow = sorted(keys_to_regrow(views))
     assigned = (
-        read_layer(work, tile_ids, "buildings", LIGHT, filters=[(SEGMENT_KEY, "in", regrow)])
+        read_layer(work, tile_ids, "buildings", LIGHT, isin=(SEGMENT_KEY, set(regrow)))
         if regrow
         else pd.DataFrame(columns=LIGHT)
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -137,3 +139,17 @@ def test_clusters_are_matched_through_the_buildings_two_tiles_both_labelled() ->
         "b3": "T1-D001",
         "b4": "",  # its cluster is owned by no tile that reported it
     }
+
+
+def test_a_tile_whose_buildings_join_no_segment_is_read_with_the_others(tmp_path: Path) -> None:
+    from heatmap.region.merge import read_layer
+    from heatmap.region.tile_task import layer_path
+
+    for tid, keys in (("T1", ["a|b", None]), ("T2", [None, None])):  # T2: a column of nulls
+        path = layer_path(tmp_path, tid, "buildings")
+        path.parent.mkdir(parents=True)
+        pd.DataFrame({"building_id": [f"{tid}-1", f"{tid}-2"], "segment_key": keys}).to_parquet(
+            path, index=False
+        )
+    got = read_layer(tmp_path, ["T1", "T2"], "buildings", isin=("segment_key", {"a|b"}))
+    assert got["building_id"].tolist() == ["T1-1"]
