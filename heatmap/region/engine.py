@@ -25,6 +25,8 @@ RECYCLE_TASKS = 100
 """Tasks per worker after which the embedded cluster's workers are started afresh."""
 RESTART_TIMEOUT_S = 300.0
 """How long a restart of the embedded cluster's workers may take."""
+LOST_WORKER_TIMEOUT = "1h"
+"""How long the embedded cluster waits for a worker it lost to come back."""
 
 
 class Compute(Protocol):
@@ -196,7 +198,10 @@ def compute_with(engine: Engine) -> Iterator[Compute]:
     logger.info("dask: %s", client)
 
     try:
-        yield _OnCluster(client, progress, recycle=cluster is not None)
+        # a restarted worker is not lost: without this the cluster closes a worker's nanny
+        # when an earlier restart's timer runs out while a later restart is under way
+        with dask.config.set({"distributed.deploy.lost-worker-timeout": LOST_WORKER_TIMEOUT}):
+            yield _OnCluster(client, progress, recycle=cluster is not None)
     finally:
         client.close()
         if cluster is not None:

@@ -141,15 +141,13 @@ def _cut_blocks(
     n_levels = len(tree.levels())
 
     def cut_level(level: list[tuple[str, Block]], depth: int) -> list[str]:
-        tasks = [
-            cut(
-                src,
-                read_bbox_of(list(b.tiles), crs),
-                str(work / "blocks" / f"{b.block_id}.osm.pbf"),
-            )
-            for src, b in level
-        ]
-        return compute(tasks, f"blocks {depth}/{n_levels}")
+        # one task per parent: its file is read through once for all its blocks
+        parts: dict[str, list[tuple[tuple[float, float, float, float], str]]] = {}
+        for src, b in level:
+            dst = str(work / "blocks" / f"{b.block_id}.osm.pbf")
+            parts.setdefault(src, []).append((read_bbox_of(list(b.tiles), crs), dst))
+        done = compute([cut(src, p) for src, p in parts.items()], f"blocks {depth}/{n_levels}")
+        return [f for files in done for f in files]
 
     return cut_tree(tree, str(path), cut_level)
 

@@ -8,9 +8,10 @@ import osmium
 import pyproj
 import pytest
 
+from heatmap.ingest.pbf import pbf_bbox
 from heatmap.pipeline.scenario import Scenario
 from heatmap.region.blocks import REGION, Block, block_tree, cut_tree
-from heatmap.region.extract import cut_to, extract_bbox
+from heatmap.region.extract import cut_to, extract_bbox, extract_bboxes
 from heatmap.region.run import plan_tiles
 from heatmap.region.synthetic import write_synthetic_region
 from heatmap.region.tiling import read_bbox_of, tile_grid
@@ -58,10 +59,12 @@ def test_a_tile_cut_from_its_block_equals_the_tile_cut_from_the_region(tmp_path:
     assert len(tree.levels()) >= 2  # nested: some blocks are cut out of blocks
 
     def cut_level(level: list[tuple[str, Block]], depth: int) -> list[str]:
-        return [
-            cut_to(src, read_bbox_of(list(b.tiles), crs), str(tmp_path / f"{b.block_id}.osm.pbf"))
-            for src, b in level
-        ]
+        parts: dict[str, list] = {}  # as a run does: each parent read once for its blocks
+        for src, b in level:
+            dst = str(tmp_path / f"{b.block_id}.osm.pbf")
+            parts.setdefault(src, []).append((read_bbox_of(list(b.tiles), crs), dst))
+        assert any(len(p) > 1 for p in parts.values())
+        return [f for src, p in parts.items() for f in cut_to(src, p)]
 
     source = cut_tree(tree, str(region), cut_level)
     with_objects = 0
@@ -74,3 +77,33 @@ def test_a_tile_cut_from_its_block_equals_the_tile_cut_from_the_region(tmp_path:
         assert a == b, t.tile_id
         with_objects += bool(a)
     assert with_objects >= 4
+
+
+def test_boxes_cut_in_one_pass_keep_every_way_with_a_node_inside(tmp_path: Path) -> None:
+    region = tmp_path / "region.osm.pbf"
+    write_synthetic_region(region, 400, seed=5)
+    w, s, e, n = (float(v) for v in pbf_bbox(region))
+    dx, dy = (e - w) / 3, (n - s) / 3
+    boxes = [  # overlapping boxes whose edges cut through streets and buildings
+        (w + dx * 0.5, s + dy * 0.5, w + dx * 1.7, s + dy * 1.6),
+        (w + dx * 1.2, s + dy * 1.1, w + dx * 2.9, s + dy * 2.3),
+        (w, s, e, n),
+    ]
+    parts = [(b, str(tmp_path / f"b{i}.osm.pbf")) for i, b in enumerate(boxes)]
+    counts = extract_bboxes(region, parts)
+    # the rule, checked way by way with libosmium's own Box.contains
+    want: list[set[int]] = [set() for _ in boxes]
+    for way in (
+        osmium.FileProcessor(str(region))
+        .with_locations()
+        .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
+    ):
+        for i, b in enumerate(boxes):
+            box = osmium.osm.Box(*b)
+            if any(box.contains(nd.location) for nd in way.nodes if nd.location.valid()):
+                want[i].add(way.id)
+    for i, (_, dst) in enumerate(parts):
+        assert counts[i]["ways"] == len(want[i])
+        got = {obj.id for obj in osmium.FileProcessor(dst) if obj.type_str() == "w"}
+        assert want[i] <= got  # every way with a node inside (plus the relations' members)
+        assert 0 < len(want[i]) < len(want[2]) or i == 2

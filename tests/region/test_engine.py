@@ -63,3 +63,15 @@ def test_a_process_peak_can_be_counted_again() -> None:
     high = process_peak_memory_mb(reset=True)  # the block counted, then the count starts again
     low = process_peak_memory_mb()
     assert low < high - 60
+
+
+@pytest.mark.slow
+def test_restarts_in_quick_succession_keep_the_workers() -> None:
+    task = dask.delayed(_pid, pure=True)
+    with compute_with(Engine(workers=1, progress=False)) as compute:
+        pids = []
+        for i in range(4):  # restarts closer together than the lost-worker timer
+            pids.append(compute([task(i)], "pids")[0][1])
+            compute.fresh()
+        last = compute([task(9)], "pids")[0]
+    assert len(set(pids)) == 4 and last[0] == 9
