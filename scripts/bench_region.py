@@ -4,7 +4,7 @@ For each size a synthetic region (towns and villages, written as .osm.pbf) is ge
 into the cache folder; each (size, workers) pair then runs ``heatmap.region.run_region`` on an
 embedded LocalCluster (one thread per worker process) and prints: wall time per stage,
 buildings per second, buildings per second per worker, the largest peak resident memory of a
-worker process over the whole run and after each stage (blocks, tiles, merge, candidates), and
+worker process over the whole run and in each stage (blocks, tiles, merge, candidates), and
 the driver's peak. The last lines project the time for England
 (30 million buildings) on 64 workers from the best per-worker rate measured.
 
@@ -19,13 +19,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import resource
 import time
 from pathlib import Path
 
 from heatmap.region import Engine, run_region
+from heatmap.region.engine import process_peak_memory_mb
 from heatmap.region.synthetic import write_synthetic_region
 
+STAGES = ("blocks", "tiles", "merge", "candidates")
 ENGLAND_BUILDINGS = 30_000_000
 CLUSTER_WORKERS = 64
 
@@ -58,13 +59,14 @@ def main() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
     print(
-        "buildings  workers  tiles  seconds  (tiles/merge+zones/candidates)  bldg/s  "
-        "bldg/s/worker  peak MB/worker (after blocks/tiles/merge/candidates)  driver peak MB"
+        "buildings  workers  tiles  seconds (blocks/tiles/merge/candidates)  bldg/s  "
+        "bldg/s/worker  peak MB/worker (in blocks/tiles/merge/candidates)  driver peak MB"
     )
     best = 0.0
     for n in args.sizes:
         path, _ = _region(args.cache, n)
         for w in args.workers:
+            process_peak_memory_mb(reset=True)  # the driver's peak of this run alone
             t0 = time.perf_counter()
             res = run_region(
                 path,
@@ -80,10 +82,10 @@ def main() -> None:
             per_worker = nb / sec / w
             best = max(best, per_worker)
             t = s["timings_s"]
-            driver_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+            driver_mb = process_peak_memory_mb()
             print(
                 f"{nb:9,d}  {w:7d}  {s['n_tiles']:5d}  {sec:7.0f}  "
-                f"({t['tiles'] + t.get('blocks', 0):.0f}/{t['merge']:.0f}/{t['candidates']:.0f})"
+                f"({'/'.join(f'{t.get(k, 0):.0f}' for k in STAGES)})"
                 f"  {nb / sec:6.0f}  {per_worker:13.0f}  {s['peak_worker_memory_mb']:14.0f}"
                 f" ({'/'.join(str(v) for v in s['peak_worker_memory_mb_by_stage'].values())})"
                 f"  {driver_mb:14.0f}",
