@@ -189,7 +189,11 @@ def compute_with(engine: Engine) -> Iterator[Compute]:
         else:
             n = workers or os.cpu_count() or 1
             cluster = LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,  # the planned restarts are not news
             )
             client = Client(cluster)
     except (OSError, TimeoutError) as exc:
