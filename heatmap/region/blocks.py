@@ -10,6 +10,7 @@ tiles would find in the whole file (a way with a node in the box is kept whole).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -95,12 +96,13 @@ def block_tree(tiles: list[Tile], *, leaf_tiles: int = LEAF_TILES) -> BlockTree:
     cols = (min(t.col for t in tiles), max(t.col for t in tiles) + 1)
     rows = (min(t.row for t in tiles), max(t.row for t in tiles) + 1)
     # breadth first, so parents come before children and ids follow the quadrants
-    queue: list[tuple[str, str, int, tuple[int, int], tuple[int, int]]] = [
-        ("B", REGION, 0, cols, rows)
-    ]
+    # (each block's tiles are sought among its parent's, not the whole grid's)
+    queue: deque[tuple[str, str, int, tuple[int, int], tuple[int, int], list[Tile]]] = deque(
+        [("B", REGION, 0, cols, rows, tiles)]
+    )
     while queue:
-        name, parent, depth, (c0, c1), (r0, r1) = queue.pop(0)
-        inside = [t for t in tiles if c0 <= t.col < c1 and r0 <= t.row < r1]
+        name, parent, depth, (c0, c1), (r0, r1), among = queue.popleft()
+        inside = [t for t in among if c0 <= t.col < c1 and r0 <= t.row < r1]
         if depth:
             blocks.append(Block(name, parent, depth, tuple(inside)))
             for t in inside:
@@ -111,7 +113,7 @@ def block_tree(tiles: list[Tile], *, leaf_tiles: int = LEAF_TILES) -> BlockTree:
         k = 0
         for cc, rr in quarters:
             if any(cc[0] <= t.col < cc[1] and rr[0] <= t.row < rr[1] for t in inside):
-                queue.append((f"{name}{k}", name if depth else REGION, depth + 1, cc, rr))
+                queue.append((f"{name}{k}", name if depth else REGION, depth + 1, cc, rr, inside))
                 k += 1
     return BlockTree(tuple(blocks), leaf_of)
 

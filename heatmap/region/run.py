@@ -42,7 +42,7 @@ from heatmap.region.merge import keys_to_regrow, merge_clusters, merge_zones, re
 from heatmap.region.region_ids import tile_cluster_pairs, tile_region_ids, write_merge_maps
 from heatmap.region.region_layers import RegionLayers, density_mosaic
 from heatmap.region.tile_task import SEGMENT_KEY, TileSummary, lhd_rule_areas, run_tile
-from heatmap.region.tiling import Tile, read_bbox_of, tile_grid
+from heatmap.region.tiling import Tile, TileIndex, read_bbox_of, tile_grid
 from heatmap.region.zone_task import ZoneTask, appraise_zone, zones_to_plan
 from heatmap.region.zone_views import LIGHT, tile_zone_views
 from heatmap.zones.density import DensityRaster
@@ -152,17 +152,9 @@ def _cut_blocks(
     return cut_tree(tree, str(path), cut_level)
 
 
-def _near(tile: Tile, tiles: list[Tile]) -> tuple[str, ...]:
+def _near(tile: Tile, index: TileIndex) -> tuple[str, ...]:
     """The tiles whose squares meet what ``tile`` reads."""
-    x0, y0, x1, y1 = tile.read_bounds_m
-    return tuple(
-        t.tile_id
-        for t in tiles
-        if t.bounds_m[0] <= x1
-        and t.bounds_m[2] >= x0
-        and t.bounds_m[1] <= y1
-        and t.bounds_m[3] >= y0
-    )
+    return tuple(t.tile_id for t in index.meeting(tile.read_bounds_m))
 
 
 def _within(frame: gpd.GeoDataFrame | None, tile: Tile) -> gpd.GeoDataFrame | None:
@@ -170,7 +162,8 @@ def _within(frame: gpd.GeoDataFrame | None, tile: Tile) -> gpd.GeoDataFrame | No
     if frame is None or frame.empty:
         return None
     x0, y0, x1, y1 = (min(max(v, -1e12), 1e12) for v in tile.read_bounds_m)
-    return frame[frame.intersects(box(x0, y0, x1, y1))]
+    # the spatial index keeps this per tile from growing with the region
+    return frame.iloc[np.sort(frame.sindex.query(box(x0, y0, x1, y1), predicate="intersects"))]
 
 
 def _zone_views(
@@ -179,12 +172,13 @@ def _zone_views(
     """Every tile's view of the zones, grown over the region's atlas (one task per tile)."""
     clusters, areas = context
     grow = dask.delayed(tile_zone_views, pure=True)
+    index = TileIndex(tiles)
     views = compute(
         [
             grow(
                 t,
                 str(work),
-                list(_near(t, tiles)),
+                list(_near(t, index)),
                 scenario.zones,
                 (_within(clusters, t), _within(areas, t)),
             )
@@ -211,7 +205,8 @@ def _merge(
     which grows with the clusters and zones.
     """
     tile_ids = [t.tile_id for t in tiles]
-    near = {t.tile_id: list(_near(t, tiles)) for t in tiles}
+    index = TileIndex(tiles)
+    near = {t.tile_id: list(_near(t, index)) for t in tiles}
     segments = read_layer(work, tile_ids, "street_lhd")
     segments = segments.drop(columns=[c for c in (schema.SEGMENT_ID,) if c in segments.columns])
     found = compute(
@@ -269,18 +264,12 @@ def _zone_tasks(layers: RegionLayers, tiles: list[Tile], margin_m: float) -> lis
     """One task per zone to plan, with the box and tiles to read its surroundings from."""
     plan = zones_to_plan(layers.zones)
     clusters = layers.clusters
+    index = TileIndex(tiles)
     tasks = []
     for _, row in plan.iterrows():
         x0, y0, x1, y1 = row.geometry.bounds
         bounds = (x0 - margin_m, y0 - margin_m, x1 + margin_m, y1 + margin_m)
-        near = tuple(
-            t.tile_id
-            for t in tiles
-            if t.bounds_m[0] <= bounds[2]
-            and t.bounds_m[2] >= bounds[0]
-            and t.bounds_m[1] <= bounds[3]
-            and t.bounds_m[3] >= bounds[1]
-        )
+        near = tuple(t.tile_id for t in index.meeting(bounds))
         # every cluster of the zone's buildings meets the box (a hull of its buildings)
         cl = clusters.iloc[np.sort(clusters.sindex.query(box(*bounds)))] if len(clusters) else None
         tasks.append(

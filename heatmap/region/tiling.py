@@ -22,6 +22,7 @@ _EDGE_POINTS = 9
 
 __all__ = [
     "Tile",
+    "TileIndex",
     "owned",
     "owned_geometries",
     "read_bbox_of",
@@ -96,6 +97,33 @@ class Tile:
         if inner[0] >= inner[2] or inner[1] >= inner[3]:
             return np.ones(len(geoms), dtype=bool)
         return ~shapely.within(geoms, shapely.box(*inner))
+
+
+class TileIndex:
+    """Find the tiles whose squares meet a box, in the order the tiles were given.
+
+    The grid's columns share their x bounds and its rows their y bounds, so a query looks at the
+    columns and rows, not at every tile: a region of thousands of tiles is indexed as cheaply
+    as a few.
+
+    >>> tiles = tile_grid((0.0, 0.0, 3000.0, 3000.0), tile_km=1.0, halo_m=100.0)
+    >>> [t.tile_id for t in TileIndex(tiles).meeting((950.0, 950.0, 1050.0, 1500.0))]
+    ['T000_000', 'T001_000', 'T000_001', 'T001_001']
+    """
+
+    def __init__(self, tiles: list[Tile]) -> None:
+        self._tiles = list(tiles)
+        self._pos = {(t.col, t.row): i for i, t in enumerate(self._tiles)}
+        self._cols = sorted({t.col: (t.bounds_m[0], t.bounds_m[2]) for t in tiles}.items())
+        self._rows = sorted({t.row: (t.bounds_m[1], t.bounds_m[3]) for t in tiles}.items())
+
+    def meeting(self, bounds: tuple[float, float, float, float]) -> list[Tile]:
+        """The tiles whose squares meet ``bounds`` (x0, y0, x1, y1; edges count)."""
+        x0, y0, x1, y1 = bounds
+        cols = [c for c, (lo, hi) in self._cols if lo <= x1 and hi >= x0]
+        rows = [r for r, (lo, hi) in self._rows if lo <= y1 and hi >= y0]
+        hits = sorted(self._pos[(c, r)] for c in cols for r in rows if (c, r) in self._pos)
+        return [self._tiles[i] for i in hits]
 
 
 def tile_grid(

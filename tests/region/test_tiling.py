@@ -118,3 +118,27 @@ def test_bad_tile_sizes_are_refused() -> None:
         tile_grid((0.0, 0.0, 1.0, 1.0), tile_km=0.0, halo_m=0.0)
     with pytest.raises(InputError, match="halo"):
         tile_grid((0.0, 0.0, 1.0, 1.0), tile_km=1.0, halo_m=-1.0)
+
+
+def test_the_tile_index_finds_what_a_look_at_every_tile_finds() -> None:
+    from heatmap.region.tiling import TileIndex
+
+    tiles = tile_grid((0.0, 0.0, 7300.0, 5200.0), tile_km=1.0, halo_m=450.0)
+    some = [t for t in tiles if (t.col + 2 * t.row) % 3]  # a grid with holes, as written tiles
+    index = TileIndex(some)
+    boxes = [t.read_bounds_m for t in tiles] + [
+        (-5e3, -5e3, 1e3, 1e3),
+        (2000.0, 2000.0, 2000.0, 2000.0),  # a point on four tiles' corners
+        (3100.0, 900.0, 6950.0, 1010.0),
+    ]
+    for b in boxes:
+        brute = [
+            t.tile_id
+            for t in some
+            if t.bounds_m[0] <= b[2]
+            and t.bounds_m[2] >= b[0]
+            and t.bounds_m[1] <= b[3]
+            and t.bounds_m[3] >= b[1]
+        ]
+        assert [t.tile_id for t in index.meeting(b)] == brute
+        assert len(brute) >= 1 or b[0] < 0
