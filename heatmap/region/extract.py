@@ -122,11 +122,15 @@ def extract_bboxes(
                     if keep.contains_any_references(obj):
                         keep.add_relation(obj.id)
                         counts[i]["relations"] += 1
-        for keep, (_, dst) in zip(keeps, parts, strict=True):
+        for i, (_, dst) in enumerate(parts):
+            # one part's nodes at a time: libosmium's id sets take chunks of memory per
+            # stretch of ids, and real OpenStreetMap node ids are scattered widely
+            keep, keeps[i] = keeps[i], osmium.IdTracker()
             keep.complete_backward_references(str(src), relation_depth=0)
             Path(dst).unlink(missing_ok=True)
             with osmium.SimpleWriter(str(dst)) as out:  # filter and writer both in libosmium
                 osmium.apply(str(src), keep.id_filter(), out)
+            del keep
     except RuntimeError as exc:
         msg = f"{src}: libosmium could not read the file ({exc}); check that it is a whole .osm.pbf"
         raise InputError(msg) from exc

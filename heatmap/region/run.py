@@ -141,13 +141,21 @@ def _cut_blocks(
     n_levels = len(tree.levels())
 
     def cut_level(level: list[tuple[str, Block]], depth: int) -> list[str]:
-        # one task per parent: its file is read through once for all its blocks
-        parts: dict[str, list[tuple[tuple[float, float, float, float], str]]] = {}
-        for src, b in level:
-            dst = str(work / "blocks" / f"{b.block_id}.osm.pbf")
-            parts.setdefault(src, []).append((read_bbox_of(list(b.tiles), crs), dst))
-        done = compute([cut(src, p) for src, p in parts.items()], f"blocks {depth}/{n_levels}")
-        return [f for files in done for f in files]
+        # one task per block: cutting a parent's blocks in one pass would hold their id sets
+        # together, and on real extracts (node ids scattered widely) each takes up to a GB
+        tasks = [
+            cut(
+                src,
+                [
+                    (
+                        read_bbox_of(list(b.tiles), crs),
+                        str(work / "blocks" / f"{b.block_id}.osm.pbf"),
+                    )
+                ],
+            )
+            for src, b in level
+        ]
+        return [files[0] for files in compute(tasks, f"blocks {depth}/{n_levels}")]
 
     return cut_tree(tree, str(path), cut_level)
 

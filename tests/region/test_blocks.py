@@ -59,12 +59,12 @@ def test_a_tile_cut_from_its_block_equals_the_tile_cut_from_the_region(tmp_path:
     assert len(tree.levels()) >= 2  # nested: some blocks are cut out of blocks
 
     def cut_level(level: list[tuple[str, Block]], depth: int) -> list[str]:
-        parts: dict[str, list] = {}  # as a run does: each parent read once for its blocks
-        for src, b in level:
-            dst = str(tmp_path / f"{b.block_id}.osm.pbf")
-            parts.setdefault(src, []).append((read_bbox_of(list(b.tiles), crs), dst))
-        assert any(len(p) > 1 for p in parts.values())
-        return [f for src, p in parts.items() for f in cut_to(src, p)]
+        return [
+            cut_to(
+                src, [(read_bbox_of(list(b.tiles), crs), str(tmp_path / f"{b.block_id}.osm.pbf"))]
+            )[0]
+            for src, b in level
+        ]
 
     source = cut_tree(tree, str(region), cut_level)
     with_objects = 0
