@@ -88,12 +88,10 @@ def read_layer(
     columns: list[str] | None = None,
     *,
     isin: tuple[str, Collection[Any]] | None = None,
-    tile_column: str | None = None,
 ) -> gpd.GeoDataFrame | pd.DataFrame:
     """One layer of every tile, concatenated (a plain frame when ``columns`` has no geometry).
 
-    ``isin`` (a column and its values) keeps only the matching rows of each tile;
-    ``tile_column`` names a column to add holding the tile each row came from.
+    ``isin`` (a column and its values) keeps only the matching rows of each tile.
     """
     frames = []
     for tid in tile_ids:
@@ -107,7 +105,7 @@ def read_layer(
             frame = gpd.read_parquet(path, columns=columns)
         if isin is not None:
             frame = frame[frame[isin[0]].isin(isin[1])]
-        frames.append(frame if tile_column is None else frame.assign(**{tile_column: tid}))
+        frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=columns or [])
     out = pd.concat(frames, ignore_index=True)

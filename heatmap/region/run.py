@@ -141,21 +141,15 @@ def _cut_blocks(
     n_levels = len(tree.levels())
 
     def cut_level(level: list[tuple[str, Block]], depth: int) -> list[str]:
-        # one task per block: cutting a parent's blocks in one pass would hold their id sets
-        # together, and on real extracts (node ids scattered widely) each takes up to a GB
         tasks = [
             cut(
                 src,
-                [
-                    (
-                        read_bbox_of(list(b.tiles), crs),
-                        str(work / "blocks" / f"{b.block_id}.osm.pbf"),
-                    )
-                ],
+                read_bbox_of(list(b.tiles), crs),
+                str(work / "blocks" / f"{b.block_id}.osm.pbf"),
             )
             for src, b in level
         ]
-        return [files[0] for files in compute(tasks, f"blocks {depth}/{n_levels}")]
+        return compute(tasks, f"blocks {depth}/{n_levels}")
 
     return cut_tree(tree, str(path), cut_level)
 

@@ -11,7 +11,7 @@ import pytest
 from heatmap.ingest.pbf import pbf_bbox
 from heatmap.pipeline.scenario import Scenario
 from heatmap.region.blocks import REGION, Block, block_tree, cut_tree
-from heatmap.region.extract import cut_to, extract_bbox, extract_bboxes
+from heatmap.region.extract import cut_to, extract_bbox
 from heatmap.region.run import plan_tiles
 from heatmap.region.synthetic import write_synthetic_region
 from heatmap.region.tiling import read_bbox_of, tile_grid
@@ -60,9 +60,7 @@ def test_a_tile_cut_from_its_block_equals_the_tile_cut_from_the_region(tmp_path:
 
     def cut_level(level: list[tuple[str, Block]], depth: int) -> list[str]:
         return [
-            cut_to(
-                src, [(read_bbox_of(list(b.tiles), crs), str(tmp_path / f"{b.block_id}.osm.pbf"))]
-            )[0]
+            cut_to(src, read_bbox_of(list(b.tiles), crs), str(tmp_path / f"{b.block_id}.osm.pbf"))
             for src, b in level
         ]
 
@@ -79,18 +77,16 @@ def test_a_tile_cut_from_its_block_equals_the_tile_cut_from_the_region(tmp_path:
     assert with_objects >= 4
 
 
-def test_boxes_cut_in_one_pass_keep_every_way_with_a_node_inside(tmp_path: Path) -> None:
+def test_a_cut_keeps_every_way_with_a_node_inside_its_box(tmp_path: Path) -> None:
     region = tmp_path / "region.osm.pbf"
     write_synthetic_region(region, 400, seed=5)
     w, s, e, n = (float(v) for v in pbf_bbox(region))
     dx, dy = (e - w) / 3, (n - s) / 3
-    boxes = [  # overlapping boxes whose edges cut through streets and buildings
+    boxes = [  # boxes whose edges cut through streets and buildings, and the whole region
         (w + dx * 0.5, s + dy * 0.5, w + dx * 1.7, s + dy * 1.6),
         (w + dx * 1.2, s + dy * 1.1, w + dx * 2.9, s + dy * 2.3),
         (w, s, e, n),
     ]
-    parts = [(b, str(tmp_path / f"b{i}.osm.pbf")) for i, b in enumerate(boxes)]
-    counts = extract_bboxes(region, parts)
     # the rule, checked way by way with libosmium's own Box.contains
     want: list[set[int]] = [set() for _ in boxes]
     for way in (
@@ -102,8 +98,10 @@ def test_boxes_cut_in_one_pass_keep_every_way_with_a_node_inside(tmp_path: Path)
             box = osmium.osm.Box(*b)
             if any(box.contains(nd.location) for nd in way.nodes if nd.location.valid()):
                 want[i].add(way.id)
-    for i, (_, dst) in enumerate(parts):
-        assert counts[i]["ways"] == len(want[i])
-        got = {obj.id for obj in osmium.FileProcessor(dst) if obj.type_str() == "w"}
+    for i, b in enumerate(boxes):
+        dst = tmp_path / f"b{i}.osm.pbf"
+        counts = extract_bbox(region, b, dst)
+        assert counts["ways"] == len(want[i])
+        got = {obj.id for obj in osmium.FileProcessor(str(dst)) if obj.type_str() == "w"}
         assert want[i] <= got  # every way with a node inside (plus the relations' members)
         assert 0 < len(want[i]) < len(want[2]) or i == 2

@@ -67,8 +67,16 @@ def test_a_process_peak_can_be_counted_again() -> None:
 
 @pytest.mark.slow
 def test_restarts_in_quick_succession_keep_the_workers() -> None:
+    from dask.utils import parse_timedelta
+
+    from heatmap.region.engine import RESTART_TIMEOUT_S
+
     task = dask.delayed(_pid, pure=True)
     with compute_with(Engine(workers=1, progress=False)) as compute:
+        # the cluster waits for a restarting worker longer than a restart may take (dask's
+        # default, 15 s, let an earlier restart's timer close a worker during a later restart)
+        lost = dask.config.get("distributed.deploy.lost-worker-timeout")
+        assert parse_timedelta(lost) >= RESTART_TIMEOUT_S
         pids = []
         for i in range(4):  # restarts closer together than the lost-worker timer
             pids.append(compute([task(i)], "pids")[0][1])
